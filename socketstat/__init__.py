@@ -22,11 +22,15 @@ try:
     if _backend_name == "socketstat._linux":
         from socketstat._linux import (
             MemInfo as MemInfo,
+            Sample as Sample,
+            SampleDelta as SampleDelta,
+            Sampler as Sampler,
             SocketInfo as SocketInfo,
             SocketStat as SocketStat,
             TcpInfo as TcpInfo,
             TcpState as TcpState,
             socketstat as socketstat,
+            tcp_info as tcp_info,
         )
     else:
         from socketstat._darwin import (  # type: ignore[no-redef]

@@ -547,15 +547,19 @@ cdef class TcpInfo:
         return _no_pickle(self)
 
 
-cdef TcpInfo tcp_info_from_buffer(const void *buffer, size_t length):
+cdef inline void fill_tcp_info(TcpInfo record, const void *buffer, size_t length) noexcept:
     """The one way a TcpInfo is filled, whatever the source (getsockopt, a netlink attribute):
     copy what the source holds, zero the rest, and remember how much was real."""
-    cdef TcpInfo record = TcpInfo.__new__(TcpInfo)
     cdef size_t filled = min(length, sizeof(socketstat_tcp_info))
     if filled:
         memcpy(&record._info, buffer, filled)
     memset((<char *>&record._info) + filled, 0, sizeof(socketstat_tcp_info) - filled)
     record._length = filled
+
+
+cdef TcpInfo tcp_info_from_buffer(const void *buffer, size_t length):
+    cdef TcpInfo record = TcpInfo.__new__(TcpInfo)
+    fill_tcp_info(record, buffer, length)
     return record
 
 
@@ -836,6 +840,15 @@ _CALL_NAMES = (
 )
 
 
+cdef struct Counters:
+    # What changes from one moment to the next: what socketstat() and Sampler.sample() both read.
+    socketstat_tcp_info tcp
+    socklen_t tcp_length                # 0: not a TCP socket
+    int unreceived
+    int unsent
+    bint listening
+
+
 cdef struct Snapshot:
     # What the syscalls returned, before any Python object exists.
     int protocol
@@ -843,12 +856,8 @@ cdef struct Snapshot:
     sockaddr_storage local
     socklen_t local_length
     sockaddr_storage remote
-    socklen_t remote_length
-    socketstat_tcp_info tcp
-    socklen_t tcp_length                # 0: not a TCP socket
-    int unreceived
-    int unsent
-    bint listening
+    socklen_t remote_length             # 0: no peer
+    Counters counters
     int error                           # errno of the failed call
     # details=True
     uint64_t cookie
@@ -866,12 +875,46 @@ cdef inline int _getsockopt_int(int fd, int level, int name, int *value) noexcep
     return linux.getsockopt(fd, level, name, value, &length)
 
 
+cdef inline int read_tcp_info(int fd, Counters *counters) noexcept nogil:
+    """getsockopt(TCP_INFO) with the newest layout's size; 0 or the errno."""
+    cdef socklen_t length = sizeof(socketstat_tcp_info)
+    if linux.getsockopt(fd, linux.IPPROTO_TCP, linux.TCP_INFO, &counters.tcp, &length) != 0:
+        counters.tcp_length = 0
+        return errno
+    counters.tcp_length = length
+    return 0
+
+
+cdef inline Call read_queues(int fd, Counters *counters, int *error) noexcept nogil:
+    """SIOCINQ and SIOCOUTQ. Both answer EINVAL on a listening socket (tcp_ioctl, unix_ioctl):
+    there is no byte stream, so both are 0, and for TCP the accept queue is in tcp_info."""
+    counters.unreceived = 0
+    counters.unsent = 0
+    counters.listening = counters.tcp_length != 0 and counters.tcp.tcpi_state == linux.TCP_LISTEN
+    if counters.listening:
+        return CALL_NONE
+    if linux.ioctl(fd, linux.SIOCINQ, &counters.unreceived) != 0:
+        if errno != EINVAL:
+            error[0] = errno
+            return CALL_SIOCINQ
+        counters.listening = True
+        counters.unreceived = 0
+        return CALL_NONE
+    if linux.ioctl(fd, linux.SIOCOUTQ, &counters.unsent) != 0:
+        error[0] = errno
+        return CALL_SIOCOUTQ
+    return CALL_NONE
+
+
 cdef Call read_snapshot(int fd, Snapshot *snap, bint details) noexcept nogil:
     """Every syscall socketstat() makes, in order, without the GIL; returns the call that failed
     (its errno in snap.error) or CALL_NONE."""
     cdef socklen_t length
     cdef int family
+    cdef int failure
+    cdef Call failed
     cdef linux.stat status
+    cdef Counters *counters = &snap.counters
 
     if _getsockopt_int(fd, linux.SOL_SOCKET, linux.SO_PROTOCOL, &snap.protocol) != 0:
         snap.error = errno
@@ -882,44 +925,26 @@ cdef Call read_snapshot(int fd, Snapshot *snap, bint details) noexcept nogil:
         return CALL_GETSOCKNAME
     family = snap.local.ss_family
 
-    snap.tcp_length = 0
+    counters.tcp_length = 0
     if ((family == linux.AF_INET or family == linux.AF_INET6)
             and (snap.protocol == linux.IPPROTO_TCP or snap.protocol == linux.IPPROTO_MPTCP)):
-        length = sizeof(socketstat_tcp_info)
-        if linux.getsockopt(fd, linux.IPPROTO_TCP, linux.TCP_INFO, &snap.tcp, &length) == 0:
-            snap.tcp_length = length
-        elif errno != ENOPROTOOPT and errno != EOPNOTSUPP:
-            # A raw socket with protocol TCP answers ENOPROTOOPT: it is simply not TCP.
-            snap.error = errno
+        failure = read_tcp_info(fd, counters)
+        # A raw socket with protocol TCP answers ENOPROTOOPT: it is simply not a TCP socket.
+        if failure != 0 and failure != ENOPROTOOPT and failure != EOPNOTSUPP:
+            snap.error = failure
             return CALL_TCP_INFO
-
-    if snap.tcp_length:
+    if counters.tcp_length:
         snap.type = linux.SOCK_STREAM
-        snap.listening = snap.tcp.tcpi_state == linux.TCP_LISTEN
-    else:
-        if _getsockopt_int(fd, linux.SOL_SOCKET, linux.SO_TYPE, &snap.type) != 0:
-            snap.error = errno
-            return CALL_SO_TYPE
-        snap.listening = False
+    elif _getsockopt_int(fd, linux.SOL_SOCKET, linux.SO_TYPE, &snap.type) != 0:
+        snap.error = errno
+        return CALL_SO_TYPE
 
-    # SIOCINQ and SIOCOUTQ answer EINVAL on a listening socket (tcp_ioctl, unix_ioctl): there is
-    # no byte stream, so both are 0 and the accept queue comes from tcp_info instead.
-    snap.unreceived = 0
-    snap.unsent = 0
-    if not snap.listening:
-        if linux.ioctl(fd, linux.SIOCINQ, &snap.unreceived) != 0:
-            if errno != EINVAL:
-                snap.error = errno
-                return CALL_SIOCINQ
-            snap.listening = True
-            snap.unreceived = 0
-    if not snap.listening:
-        if linux.ioctl(fd, linux.SIOCOUTQ, &snap.unsent) != 0:
-            snap.error = errno
-            return CALL_SIOCOUTQ
+    failed = read_queues(fd, counters, &snap.error)
+    if failed != CALL_NONE:
+        return failed
 
     snap.remote_length = 0
-    if not snap.listening and not (snap.tcp_length and snap.tcp.tcpi_state == linux.TCP_CLOSE):
+    if not counters.listening and not (counters.tcp_length and counters.tcp.tcpi_state == linux.TCP_CLOSE):
         snap.remote_length = sizeof(sockaddr_storage)
         if linux.getpeername(fd, <sockaddr *>&snap.remote, &snap.remote_length) != 0:
             snap.remote_length = 0
@@ -937,12 +962,21 @@ cdef Call read_snapshot(int fd, Snapshot *snap, bint details) noexcept nogil:
         snap.has_inode = linux.fstat(fd, &status) == 0
         snap.inode = status.st_ino
         snap.congestion_control_length = 0
-        if snap.tcp_length:
+        if counters.tcp_length:
             snap.congestion_control_length = sizeof(snap.congestion_control)
             if linux.getsockopt(fd, linux.IPPROTO_TCP, linux.TCP_CONGESTION, snap.congestion_control,
-                              &snap.congestion_control_length) != 0:
+                                &snap.congestion_control_length) != 0:
                 snap.congestion_control_length = 0
     return CALL_NONE
+
+
+cdef inline object _not_yet_sent(const Counters *counters):
+    # tcpi_notsent_bytes is write_seq - snd_nxt, what SIOCOUTQNSD returns, so it is not read twice.
+    if counters.listening:
+        return 0
+    if counters.tcp_length >= linux.END_tcpi_notsent_bytes:
+        return counters.tcp.tcpi_notsent_bytes
+    return None
 
 
 cdef object _raise_from(Call call, int error):
@@ -999,13 +1033,254 @@ def socketstat(fd, *, bint details=False):
         _raise_from(failed, snap.error)
 
     cdef SocketStat stat = SocketStat.__new__(SocketStat)
-    stat.unreceived = snap.unreceived
-    stat.unsent = snap.unsent
-    if snap.tcp_length:
-        stat.connection_info = tcp_info_from_buffer(&snap.tcp, snap.tcp_length)
-        stat._not_yet_sent = stat.connection_info.tcpi_notsent_bytes if not snap.listening else 0
+    stat.unreceived = snap.counters.unreceived
+    stat.unsent = snap.counters.unsent
+    if snap.counters.tcp_length:
+        stat.connection_info = tcp_info_from_buffer(&snap.counters.tcp, snap.counters.tcp_length)
+        stat._not_yet_sent = _not_yet_sent(&snap.counters)
     else:
         stat.connection_info = None
         stat._not_yet_sent = None
     stat.socket_info = _socket_info(&snap, details)
     return stat
+
+
+def tcp_info(fd):
+    """tcp_info(fd) -> TcpInfo
+
+    Only ``struct tcp_info``: one getsockopt(TCP_INFO), the cheapest full view of a TCP socket.
+    Raises OSError (ENOPROTOOPT or EOPNOTSUPP) for a socket that is not TCP, and the same
+    TypeError, ValueError and OSError as socketstat() for bad input.
+    """
+    cdef int descriptor = linux.PyObject_AsFileDescriptor(fd)
+    cdef Counters counters
+    cdef int failure
+    with nogil:
+        failure = read_tcp_info(descriptor, &counters)
+    if failure != 0:
+        _raise_from(CALL_TCP_INFO, failure)
+    return tcp_info_from_buffer(&counters.tcp, counters.tcp_length)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sampling
+
+cdef extern from "<time.h>" nogil:
+    ctypedef long time_t
+    struct timespec:
+        time_t tv_sec
+        long tv_nsec
+    enum: CLOCK_MONOTONIC
+    int clock_gettime(int clock, timespec *now)
+
+
+@cython.final
+cdef class Sample:
+    """One moment of a Sampler's socket. Its storage belongs to the Sampler and is refilled in
+    place: a Sample stays valid until the second sample() after the one that returned it (use
+    to_dict() to keep one)."""
+
+    cdef long long _monotonic_ns
+    cdef Counters _counters
+    cdef readonly TcpInfo connection_info
+
+    _fields = ("monotonic", "unreceived", "unsent", "not_yet_sent", "connection_info")
+
+    def __init__(self):
+        raise TypeError("Sample records are made by Sampler.sample(), not directly")
+
+    @property
+    def monotonic(self):
+        """When the sample was taken: CLOCK_MONOTONIC seconds, the clock of time.monotonic()."""
+        return self._monotonic_ns / 1e9
+
+    @property
+    def unreceived(self):
+        """Bytes waiting to be read, as SocketStat.unreceived."""
+        return self._counters.unreceived
+
+    @property
+    def unsent(self):
+        """Bytes not yet acknowledged, as SocketStat.unsent."""
+        return self._counters.unsent
+
+    @property
+    def not_yet_sent(self):
+        """Bytes queued and never transmitted (TCP), as SocketStat.not_yet_sent."""
+        return _not_yet_sent(&self._counters) if self._counters.tcp_length else None
+
+    def to_dict(self):
+        return _record_to_dict(self)
+
+    def __repr__(self):
+        return _format_record(self)
+
+    def __reduce__(self):
+        return _no_pickle(self)
+
+
+cdef Sample _new_sample(bint tcp):
+    cdef Sample sample = Sample.__new__(Sample)
+    sample._monotonic_ns = 0
+    memset(&sample._counters, 0, sizeof(Counters))
+    sample.connection_info = tcp_info_from_buffer(NULL, 0) if tcp else None
+    return sample
+
+
+cdef object _difference(TcpInfo later, TcpInfo earlier, size_t end, uint64_t later_value,
+                        uint64_t earlier_value):
+    # Counters a kernel did not fill have no difference; unsigned subtraction keeps u32 counters
+    # right across one wrap.
+    if later._length < end or earlier._length < end:
+        return None
+    return later_value - earlier_value
+
+
+@cython.final
+cdef class SampleDelta:
+    """What changed between two samples: counters' differences and the interval's rates."""
+
+    cdef readonly double elapsed
+    cdef readonly object bytes_acked
+    cdef readonly object bytes_sent
+    cdef readonly object bytes_received
+    cdef readonly object bytes_retransmitted
+    cdef readonly object segments_out
+    cdef readonly object segments_in
+    cdef readonly object segments_retransmitted
+
+    _fields = (
+        "elapsed", "bytes_acked", "bytes_sent", "bytes_received", "bytes_retransmitted",
+        "segments_out", "segments_in", "segments_retransmitted",
+    )
+    _derived_fields = ("delivery_rate", "send_rate", "receive_rate")
+
+    def __init__(self):
+        raise TypeError("SampleDelta records are made by Sampler.delta(), not directly")
+
+    cdef object _rate(self, object count):
+        return None if count is None or self.elapsed <= 0 else count / self.elapsed
+
+    @property
+    def delivery_rate(self):
+        """Bytes acknowledged per second over the interval."""
+        return self._rate(self.bytes_acked)
+
+    @property
+    def send_rate(self):
+        """Bytes sent (retransmissions included) per second over the interval."""
+        return self._rate(self.bytes_sent)
+
+    @property
+    def receive_rate(self):
+        """Bytes received per second over the interval."""
+        return self._rate(self.bytes_received)
+
+    def to_dict(self):
+        return _record_to_dict(self)
+
+    def __repr__(self):
+        return _format_record(self)
+
+    def __reduce__(self):
+        return _no_pickle(self)
+
+
+@cython.final
+cdef class Sampler:
+    """Re-reads one socket's changing state at the cost of its syscalls alone.
+
+    The identity (family, type, addresses) is read once, by the socketstat() call the
+    constructor makes; each sample() then issues only getsockopt(TCP_INFO) (TCP sockets),
+    ioctl(SIOCINQ) and ioctl(SIOCOUTQ) into storage allocated here, and allocates nothing.
+    The Sampler keeps a reference to ``fd`` when it is an object, so a socket passed in is not
+    closed under it; an int fd must stay open (and not be reused) while the Sampler is used.
+    """
+
+    cdef int _fd
+    cdef object _source
+    cdef readonly SocketInfo socket_info
+    cdef Sample _current
+    cdef Sample _previous
+    cdef bint _tcp
+    cdef int _samples_taken
+
+    def __init__(self, fd):
+        cdef SocketStat first = socketstat(fd)
+        self._fd = linux.PyObject_AsFileDescriptor(fd)
+        self._source = fd
+        self.socket_info = first.socket_info
+        self._tcp = first.connection_info is not None
+        self._current = _new_sample(self._tcp)
+        self._previous = _new_sample(self._tcp)
+        self._samples_taken = 0
+
+    @property
+    def current(self):
+        """The newest Sample, or None before the first sample()."""
+        return self._current if self._samples_taken >= 1 else None
+
+    @property
+    def previous(self):
+        """The Sample before the newest, or None before the second sample()."""
+        return self._previous if self._samples_taken >= 2 else None
+
+    def sample(self):
+        """sample() -> Sample
+
+        Refill the older of the Sampler's two Samples with the socket's state now, and return it.
+        Raises OSError naming the syscall that failed (EBADF once the fd is closed)."""
+        cdef Sample sample = self._previous
+        cdef int failure
+        cdef Call failed = CALL_NONE
+        cdef timespec now
+        with nogil:
+            if self._tcp:
+                failure = read_tcp_info(self._fd, &sample._counters)
+                if failure != 0:
+                    failed = CALL_TCP_INFO
+            if failed == CALL_NONE:
+                failed = read_queues(self._fd, &sample._counters, &failure)
+            clock_gettime(CLOCK_MONOTONIC, &now)
+        if failed != CALL_NONE:
+            _raise_from(failed, failure)
+        sample._monotonic_ns = now.tv_sec * 1000000000LL + now.tv_nsec
+        if self._tcp:
+            fill_tcp_info(sample.connection_info, &sample._counters.tcp, sample._counters.tcp_length)
+        self._previous = self._current
+        self._current = sample
+        if self._samples_taken < 2:
+            self._samples_taken += 1
+        return sample
+
+    def delta(self):
+        """delta() -> SampleDelta
+
+        The difference between the two newest samples. Raises ValueError before two samples and
+        for a socket that is not TCP (only TCP keeps the counters)."""
+        if self._samples_taken < 2:
+            raise ValueError("delta() needs two samples; call sample() twice first")
+        if not self._tcp:
+            raise ValueError("delta() needs a TCP socket: only TCP keeps byte counters")
+        cdef TcpInfo later = self._current.connection_info
+        cdef TcpInfo earlier = self._previous.connection_info
+        cdef SampleDelta delta = SampleDelta.__new__(SampleDelta)
+        delta.elapsed = (self._current._monotonic_ns - self._previous._monotonic_ns) / 1e9
+        delta.bytes_acked = _difference(later, earlier, linux.END_tcpi_bytes_acked,
+                                        later._info.tcpi_bytes_acked, earlier._info.tcpi_bytes_acked)
+        delta.bytes_received = _difference(later, earlier, linux.END_tcpi_bytes_received,
+                                           later._info.tcpi_bytes_received,
+                                           earlier._info.tcpi_bytes_received)
+        delta.bytes_sent = _difference(later, earlier, linux.END_tcpi_bytes_sent,
+                                       later._info.tcpi_bytes_sent, earlier._info.tcpi_bytes_sent)
+        delta.bytes_retransmitted = _difference(later, earlier, linux.END_tcpi_bytes_retrans,
+                                                later._info.tcpi_bytes_retrans,
+                                                earlier._info.tcpi_bytes_retrans)
+        delta.segments_out = <uint32_t>(later._info.tcpi_segs_out - earlier._info.tcpi_segs_out)
+        delta.segments_in = <uint32_t>(later._info.tcpi_segs_in - earlier._info.tcpi_segs_in)
+        delta.segments_retransmitted = <uint32_t>(later._info.tcpi_total_retrans
+                                                  - earlier._info.tcpi_total_retrans)
+        return delta
+
+    def __reduce__(self):
+        return _no_pickle(self)

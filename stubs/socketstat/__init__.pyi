@@ -5,11 +5,15 @@ import sys
 if sys.platform == "linux":
     from socketstat._linux import (
         MemInfo as MemInfo,
+        Sample as Sample,
+        SampleDelta as SampleDelta,
+        Sampler as Sampler,
         SocketInfo as SocketInfo,
         SocketStat as SocketStat,
         TcpInfo as TcpInfo,
         TcpState as TcpState,
         socketstat as socketstat,
+        tcp_info as tcp_info,
     )
 
 __all__ = ["SocketInfo", "SocketStat", "TcpState", "socketstat"]
