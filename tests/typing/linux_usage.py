@@ -1,0 +1,46 @@
+"""What users write; must pass mypy --strict against the installed stubs."""
+
+import json
+import socket
+
+from socketstat import Sampler, SocketStat, TcpInfo, TcpState, socketstat, tcp_info
+
+
+def queues(sock: socket.socket) -> tuple[int, int]:
+    stat: SocketStat = socketstat(sock)
+    return stat.unreceived, stat.unsent
+
+
+def rtt_ms(fd: int) -> float | None:
+    info = socketstat(fd).connection_info
+    if info is None:
+        return None
+    rtt_us: int = info.tcpi_rtt
+    wscale: int = info.tcpi_snd_wscale
+    assert rtt_us >= 0 and wscale >= 0
+    return info.rtt * 1000
+
+
+def newest_fields(info: TcpInfo) -> int:
+    total = info.tcpi_total_rto  # added in 6.7: Optional
+    return 0 if total is None else total
+
+
+def is_established(sock: socket.socket) -> bool:
+    return tcp_info(sock).state == TcpState.ESTABLISHED
+
+
+def dump(sock: socket.socket) -> str:
+    stat = socketstat(sock, details=True)
+    address = stat.socket_info.local_address
+    name = stat.socket_info.congestion_control or "-"
+    return json.dumps([stat.to_dict(), repr(address), name])
+
+
+def rates(sock: socket.socket) -> float | None:
+    sampler = Sampler(sock)
+    sampler.sample()
+    sample = sampler.sample()
+    unread: int = sample.unreceived
+    assert unread >= 0
+    return sampler.delta().delivery_rate
