@@ -21,7 +21,11 @@ from typing import Sequence
 ZIGLANG_REQUIREMENT = "ziglang==0.17.1"
 
 
-class ZigNotFoundError(RuntimeError):
+class MissingToolError(RuntimeError):
+    """Something the cross-check runs is not installed; the message says what to install."""
+
+
+class ZigNotFoundError(MissingToolError):
     """The running interpreter cannot import ziglang."""
 
 
@@ -31,7 +35,7 @@ def ziglang_dir() -> Path:
     spec = importlib.util.find_spec("ziglang")
     if spec is None or spec.origin is None:
         raise ZigNotFoundError(
-            f"the macOS cross-check needs zig from PyPI, which {sys.executable} cannot import: "
+            f"{sys.executable} cannot import ziglang, which the macOS cross-check needs: "
             f"run {sys.executable} -m pip install {ZIGLANG_REQUIREMENT}"
         )
     return Path(spec.origin).parent
