@@ -547,25 +547,30 @@ cdef class TcpInfo:
         return _no_pickle(self)
 
 
-cdef inline void fill_tcp_info(TcpInfo record, const void *buffer, size_t length) noexcept:
-    """The one way a TcpInfo is filled, whatever the source (getsockopt, a netlink attribute):
-    copy what the source holds, zero the rest, and remember how much was real."""
-    cdef size_t filled = min(length, sizeof(socketstat_tcp_info))
-    if filled:
-        memcpy(&record._info, buffer, filled)
-    memset((<char *>&record._info) + filled, 0, sizeof(socketstat_tcp_info) - filled)
-    record._length = filled
+cdef inline void tcp_info_filled(TcpInfo record, size_t length) noexcept:
+    """The one step every source ends with, once ``length`` bytes of the record's struct came
+    from it (getsockopt writes into the record; a netlink attribute is copied by fill_tcp_info):
+    zero the rest and remember how much was real, so a member past it reads None."""
+    record._length = min(length, sizeof(socketstat_tcp_info))
+    if record._length < sizeof(socketstat_tcp_info):
+        memset((<char *>&record._info) + record._length, 0,
+               sizeof(socketstat_tcp_info) - record._length)
 
 
 cdef TcpInfo tcp_info_from_buffer(const void *buffer, size_t length):
+    """A TcpInfo from a copy of ``length`` bytes of struct tcp_info held elsewhere."""
     cdef TcpInfo record = TcpInfo.__new__(TcpInfo)
-    fill_tcp_info(record, buffer, length)
+    cdef size_t copied = min(length, sizeof(socketstat_tcp_info))
+    if copied:
+        memcpy(&record._info, buffer, copied)
+    tcp_info_filled(record, copied)
     return record
 
 
 
 @cython.freelist(16)
 @cython.final
+@cython.no_gc  # holds only ints, strings and other records: no cycles
 cdef class MemInfo:
     """``getsockopt(SO_MEMINFO)``: the socket's memory accounting (include/uapi/linux/sock_diag.h,
     ``SK_MEMINFO_*``), in bytes; ss(8) prints it as ``skmem:(r,rb,t,tb,f,w,o,bl,d)``."""
@@ -672,10 +677,10 @@ cdef object _address(const sockaddr_storage *storage, socklen_t length):
 
 @cython.freelist(16)
 @cython.final
+@cython.no_gc  # holds only ints, strings and other records: no cycles
 cdef class SocketInfo:
     """The socket's identity and, with ``details=True``, its settings and memory."""
 
-    cdef int _family
     cdef int _type
     cdef int _protocol
     cdef sockaddr_storage _local
@@ -699,7 +704,7 @@ cdef class SocketInfo:
     @property
     def family(self):
         """Address family (socket.AddressFamily; a plain int if Python has no name for it)."""
-        return _FAMILIES.get(self._family, self._family)
+        return _FAMILIES.get(self._local.ss_family, self._local.ss_family)
 
     @property
     def type(self):
@@ -766,6 +771,7 @@ cdef class SocketInfo:
 
 @cython.freelist(16)
 @cython.final
+@cython.no_gc  # holds only ints, strings and other records: no cycles
 cdef class SocketStat:
     """Everything the kernel reports about one socket, read in one call to socketstat()."""
 
@@ -840,178 +846,92 @@ _CALL_NAMES = (
 )
 
 
-cdef struct Counters:
-    # What changes from one moment to the next: what socketstat() and Sampler.sample() both read.
-    socketstat_tcp_info tcp
-    socklen_t tcp_length                # 0: not a TCP socket
+# Why the GIL is not released around these syscalls: they never block (getsockopt and the queue
+# ioctls take the socket lock for microseconds at most), and releasing and re-taking the GIL costs
+# about 410 instructions (~90 ns) per call, 3% of socketstat() and 6% of Sampler.sample(); under
+# contention it made the caller's throughput erratic (3-42% of its solo rate beside a CPU-bound
+# thread, against a steady even split when held). Measured with benchmarks/gil.py; the stdlib's
+# socket.getsockopt holds the GIL too.
+
+cdef inline int _getsockopt_int(int fd, int level, int name, int *value) noexcept:
+    cdef socklen_t length = sizeof(int)
+    return linux.getsockopt(fd, level, name, value, &length)
+
+
+cdef inline int read_tcp_info(int fd, TcpInfo record) noexcept:
+    """getsockopt(TCP_INFO) straight into the record, with the newest layout's size; 0 or the
+    errno."""
+    cdef socklen_t length = sizeof(socketstat_tcp_info)
+    if linux.getsockopt(fd, linux.IPPROTO_TCP, linux.TCP_INFO, &record._info, &length) != 0:
+        return errno
+    tcp_info_filled(record, length)
+    return 0
+
+
+cdef struct Queues:
     int unreceived
     int unsent
     bint listening
 
 
-cdef struct Snapshot:
-    # What the syscalls returned, before any Python object exists.
-    int protocol
-    int type
-    sockaddr_storage local
-    socklen_t local_length
-    sockaddr_storage remote
-    socklen_t remote_length             # 0: no peer
-    Counters counters
-    int error                           # errno of the failed call
-    # details=True
-    uint64_t cookie
-    bint has_cookie
-    uint32_t meminfo[linux.SK_MEMINFO_VARS]
-    socklen_t meminfo_length
-    char congestion_control[linux.SOCKETSTAT_TCP_CA_NAME_MAX]
-    socklen_t congestion_control_length
-    linux.ino_t inode
-    bint has_inode
-
-
-cdef inline int _getsockopt_int(int fd, int level, int name, int *value) noexcept nogil:
-    cdef socklen_t length = sizeof(int)
-    return linux.getsockopt(fd, level, name, value, &length)
-
-
-cdef inline int read_tcp_info(int fd, Counters *counters) noexcept nogil:
-    """getsockopt(TCP_INFO) with the newest layout's size; 0 or the errno."""
-    cdef socklen_t length = sizeof(socketstat_tcp_info)
-    if linux.getsockopt(fd, linux.IPPROTO_TCP, linux.TCP_INFO, &counters.tcp, &length) != 0:
-        counters.tcp_length = 0
-        return errno
-    counters.tcp_length = length
-    return 0
-
-
-cdef inline Call read_queues(int fd, Counters *counters, int *error) noexcept nogil:
+cdef inline Call read_queues(int fd, TcpInfo tcp, Queues *queues, int *error) noexcept:
     """SIOCINQ and SIOCOUTQ. Both answer EINVAL on a listening socket (tcp_ioctl, unix_ioctl):
     there is no byte stream, so both are 0, and for TCP the accept queue is in tcp_info."""
-    counters.unreceived = 0
-    counters.unsent = 0
-    counters.listening = counters.tcp_length != 0 and counters.tcp.tcpi_state == linux.TCP_LISTEN
-    if counters.listening:
+    queues.unreceived = 0
+    queues.unsent = 0
+    queues.listening = tcp is not None and tcp._info.tcpi_state == linux.TCP_LISTEN
+    if queues.listening:
         return CALL_NONE
-    if linux.ioctl(fd, linux.SIOCINQ, &counters.unreceived) != 0:
+    if linux.ioctl(fd, linux.SIOCINQ, &queues.unreceived) != 0:
         if errno != EINVAL:
             error[0] = errno
             return CALL_SIOCINQ
-        counters.listening = True
-        counters.unreceived = 0
+        queues.listening = True
+        queues.unreceived = 0
         return CALL_NONE
-    if linux.ioctl(fd, linux.SIOCOUTQ, &counters.unsent) != 0:
+    if linux.ioctl(fd, linux.SIOCOUTQ, &queues.unsent) != 0:
         error[0] = errno
         return CALL_SIOCOUTQ
     return CALL_NONE
 
 
-cdef Call read_snapshot(int fd, Snapshot *snap, bint details) noexcept nogil:
-    """Every syscall socketstat() makes, in order, without the GIL; returns the call that failed
-    (its errno in snap.error) or CALL_NONE."""
-    cdef socklen_t length
-    cdef int family
-    cdef int failure
-    cdef Call failed
-    cdef linux.stat status
-    cdef Counters *counters = &snap.counters
-
-    if _getsockopt_int(fd, linux.SOL_SOCKET, linux.SO_PROTOCOL, &snap.protocol) != 0:
-        snap.error = errno
-        return CALL_SO_PROTOCOL
-    snap.local_length = sizeof(sockaddr_storage)
-    if linux.getsockname(fd, <sockaddr *>&snap.local, &snap.local_length) != 0:
-        snap.error = errno
-        return CALL_GETSOCKNAME
-    family = snap.local.ss_family
-
-    counters.tcp_length = 0
-    if ((family == linux.AF_INET or family == linux.AF_INET6)
-            and (snap.protocol == linux.IPPROTO_TCP or snap.protocol == linux.IPPROTO_MPTCP)):
-        failure = read_tcp_info(fd, counters)
-        # A raw socket with protocol TCP answers ENOPROTOOPT: it is simply not a TCP socket.
-        if failure != 0 and failure != ENOPROTOOPT and failure != EOPNOTSUPP:
-            snap.error = failure
-            return CALL_TCP_INFO
-    if counters.tcp_length:
-        snap.type = linux.SOCK_STREAM
-    elif _getsockopt_int(fd, linux.SOL_SOCKET, linux.SO_TYPE, &snap.type) != 0:
-        snap.error = errno
-        return CALL_SO_TYPE
-
-    failed = read_queues(fd, counters, &snap.error)
-    if failed != CALL_NONE:
-        return failed
-
-    snap.remote_length = 0
-    if not counters.listening and not (counters.tcp_length and counters.tcp.tcpi_state == linux.TCP_CLOSE):
-        snap.remote_length = sizeof(sockaddr_storage)
-        if linux.getpeername(fd, <sockaddr *>&snap.remote, &snap.remote_length) != 0:
-            snap.remote_length = 0
-            if errno != ENOTCONN:
-                snap.error = errno
-                return CALL_GETPEERNAME
-
-    if details:
-        # Settings that older kernels lack are left out (None), never an error.
-        length = sizeof(uint64_t)
-        snap.has_cookie = linux.getsockopt(fd, linux.SOL_SOCKET, linux.SO_COOKIE, &snap.cookie, &length) == 0
-        snap.meminfo_length = sizeof(snap.meminfo)
-        if linux.getsockopt(fd, linux.SOL_SOCKET, linux.SO_MEMINFO, snap.meminfo, &snap.meminfo_length) != 0:
-            snap.meminfo_length = 0
-        snap.has_inode = linux.fstat(fd, &status) == 0
-        snap.inode = status.st_ino
-        snap.congestion_control_length = 0
-        if counters.tcp_length:
-            snap.congestion_control_length = sizeof(snap.congestion_control)
-            if linux.getsockopt(fd, linux.IPPROTO_TCP, linux.TCP_CONGESTION, snap.congestion_control,
-                                &snap.congestion_control_length) != 0:
-                snap.congestion_control_length = 0
-    return CALL_NONE
-
-
-cdef inline object _not_yet_sent(const Counters *counters):
+cdef inline object _not_yet_sent(TcpInfo tcp, bint listening):
     # tcpi_notsent_bytes is write_seq - snd_nxt, what SIOCOUTQNSD returns, so it is not read twice.
-    if counters.listening:
+    if tcp is None:
+        return None
+    if listening:
         return 0
-    if counters.tcp_length >= linux.END_tcpi_notsent_bytes:
-        return counters.tcp.tcpi_notsent_bytes
+    if tcp._length >= linux.END_tcpi_notsent_bytes:
+        return tcp._info.tcpi_notsent_bytes
     return None
+
+
+cdef void _read_details(int fd, SocketInfo info, bint tcp):
+    # Settings that older kernels lack are left out (None), never an error.
+    cdef uint64_t cookie
+    cdef socklen_t length = sizeof(uint64_t)
+    cdef char congestion_control[linux.SOCKETSTAT_TCP_CA_NAME_MAX]
+    cdef linux.stat status
+    cdef MemInfo meminfo
+    if linux.getsockopt(fd, linux.SOL_SOCKET, linux.SO_COOKIE, &cookie, &length) == 0:
+        info._cookie = cookie
+    meminfo = MemInfo.__new__(MemInfo)
+    length = sizeof(meminfo._values)
+    if linux.getsockopt(fd, linux.SOL_SOCKET, linux.SO_MEMINFO, meminfo._values, &length) == 0:
+        meminfo._count = length // sizeof(uint32_t)
+        info._meminfo = meminfo
+    if linux.fstat(fd, &status) == 0:
+        info._inode = status.st_ino
+    if tcp:
+        length = sizeof(congestion_control)
+        if linux.getsockopt(fd, linux.IPPROTO_TCP, linux.TCP_CONGESTION, congestion_control,
+                            &length) == 0:
+            info._congestion_control = congestion_control[
+                :linux.strnlen(congestion_control, length)].decode("ascii")
 
 
 cdef object _raise_from(Call call, int error):
     raise OSError(error, f"{_os.strerror(error)} (originated from {_CALL_NAMES[call]})")
-
-
-cdef SocketInfo _socket_info(const Snapshot *snap, bint details):
-    cdef SocketInfo info = SocketInfo.__new__(SocketInfo)
-    cdef MemInfo meminfo
-    info._family = snap.local.ss_family
-    info._type = snap.type
-    info._protocol = snap.protocol
-    memcpy(&info._local, &snap.local, snap.local_length)
-    info._local_length = snap.local_length
-    info._remote_length = snap.remote_length
-    if snap.remote_length:
-        memcpy(&info._remote, &snap.remote, snap.remote_length)
-    info._cookie = None
-    info._inode = None
-    info._congestion_control = None
-    info._meminfo = None
-    if details:
-        if snap.has_cookie:
-            info._cookie = snap.cookie
-        if snap.has_inode:
-            info._inode = snap.inode
-        if snap.congestion_control_length:
-            info._congestion_control = snap.congestion_control[
-                :linux.strnlen(snap.congestion_control, snap.congestion_control_length)].decode("ascii")
-        if snap.meminfo_length:
-            meminfo = MemInfo.__new__(MemInfo)
-            memcpy(meminfo._values, snap.meminfo, snap.meminfo_length)
-            meminfo._count = snap.meminfo_length // sizeof(uint32_t)
-            info._meminfo = meminfo
-    return info
 
 
 def socketstat(fd, *, bint details=False):
@@ -1025,23 +945,56 @@ def socketstat(fd, *, bint details=False):
     (EBADF, ENOTSOCK, ...) naming the syscall that failed.
     """
     cdef int descriptor = linux.PyObject_AsFileDescriptor(fd)
-    cdef Snapshot snap
+    cdef SocketInfo info = SocketInfo.__new__(SocketInfo)
+    cdef TcpInfo tcp = None
+    cdef Queues queues
+    cdef int family
+    cdef int failure = 0
     cdef Call failed
-    with nogil:
-        failed = read_snapshot(descriptor, &snap, details)
+
+    # The syscalls write straight into the records; on an error they are dropped unseen.
+    if _getsockopt_int(descriptor, linux.SOL_SOCKET, linux.SO_PROTOCOL, &info._protocol) != 0:
+        _raise_from(CALL_SO_PROTOCOL, errno)
+    info._local_length = sizeof(sockaddr_storage)
+    if linux.getsockname(descriptor, <sockaddr *>&info._local, &info._local_length) != 0:
+        _raise_from(CALL_GETSOCKNAME, errno)
+    family = info._local.ss_family
+
+    if ((family == linux.AF_INET or family == linux.AF_INET6)
+            and (info._protocol == linux.IPPROTO_TCP or info._protocol == linux.IPPROTO_MPTCP)):
+        tcp = TcpInfo.__new__(TcpInfo)
+        failure = read_tcp_info(descriptor, tcp)
+        if failure != 0:
+            # A raw socket with protocol TCP answers ENOPROTOOPT: it is simply not a TCP socket.
+            if failure != ENOPROTOOPT and failure != EOPNOTSUPP:
+                _raise_from(CALL_TCP_INFO, failure)
+            tcp = None
+    if tcp is not None:
+        info._type = linux.SOCK_STREAM
+    elif _getsockopt_int(descriptor, linux.SOL_SOCKET, linux.SO_TYPE, &info._type) != 0:
+        _raise_from(CALL_SO_TYPE, errno)
+
+    failed = read_queues(descriptor, tcp, &queues, &failure)
     if failed != CALL_NONE:
-        _raise_from(failed, snap.error)
+        _raise_from(failed, failure)
+
+    info._remote_length = 0
+    if not queues.listening and not (tcp is not None and tcp._info.tcpi_state == linux.TCP_CLOSE):
+        info._remote_length = sizeof(sockaddr_storage)
+        if linux.getpeername(descriptor, <sockaddr *>&info._remote, &info._remote_length) != 0:
+            info._remote_length = 0
+            if errno != ENOTCONN:
+                _raise_from(CALL_GETPEERNAME, errno)
+
+    if details:
+        _read_details(descriptor, info, tcp is not None)
 
     cdef SocketStat stat = SocketStat.__new__(SocketStat)
-    stat.unreceived = snap.counters.unreceived
-    stat.unsent = snap.counters.unsent
-    if snap.counters.tcp_length:
-        stat.connection_info = tcp_info_from_buffer(&snap.counters.tcp, snap.counters.tcp_length)
-        stat._not_yet_sent = _not_yet_sent(&snap.counters)
-    else:
-        stat.connection_info = None
-        stat._not_yet_sent = None
-    stat.socket_info = _socket_info(&snap, details)
+    stat.unreceived = queues.unreceived
+    stat.unsent = queues.unsent
+    stat._not_yet_sent = _not_yet_sent(tcp, queues.listening)
+    stat.connection_info = tcp
+    stat.socket_info = info
     return stat
 
 
@@ -1053,35 +1006,25 @@ def tcp_info(fd):
     TypeError, ValueError and OSError as socketstat() for bad input.
     """
     cdef int descriptor = linux.PyObject_AsFileDescriptor(fd)
-    cdef Counters counters
-    cdef int failure
-    with nogil:
-        failure = read_tcp_info(descriptor, &counters)
+    cdef TcpInfo record = TcpInfo.__new__(TcpInfo)
+    cdef int failure = read_tcp_info(descriptor, record)
     if failure != 0:
         _raise_from(CALL_TCP_INFO, failure)
-    return tcp_info_from_buffer(&counters.tcp, counters.tcp_length)
+    return record
 
 
 # ---------------------------------------------------------------------------------------------
 # Sampling
 
-cdef extern from "<time.h>" nogil:
-    ctypedef long time_t
-    struct timespec:
-        time_t tv_sec
-        long tv_nsec
-    enum: CLOCK_MONOTONIC
-    int clock_gettime(int clock, timespec *now)
-
-
 @cython.final
+@cython.no_gc
 cdef class Sample:
     """One moment of a Sampler's socket. Its storage belongs to the Sampler and is refilled in
     place: a Sample stays valid until the second sample() after the one that returned it (use
     to_dict() to keep one)."""
 
     cdef long long _monotonic_ns
-    cdef Counters _counters
+    cdef Queues _queues
     cdef readonly TcpInfo connection_info
 
     _fields = ("monotonic", "unreceived", "unsent", "not_yet_sent", "connection_info")
@@ -1097,17 +1040,17 @@ cdef class Sample:
     @property
     def unreceived(self):
         """Bytes waiting to be read, as SocketStat.unreceived."""
-        return self._counters.unreceived
+        return self._queues.unreceived
 
     @property
     def unsent(self):
         """Bytes not yet acknowledged, as SocketStat.unsent."""
-        return self._counters.unsent
+        return self._queues.unsent
 
     @property
     def not_yet_sent(self):
         """Bytes queued and never transmitted (TCP), as SocketStat.not_yet_sent."""
-        return _not_yet_sent(&self._counters) if self._counters.tcp_length else None
+        return _not_yet_sent(self.connection_info, self._queues.listening)
 
     def to_dict(self):
         return _record_to_dict(self)
@@ -1122,7 +1065,7 @@ cdef class Sample:
 cdef Sample _new_sample(bint tcp):
     cdef Sample sample = Sample.__new__(Sample)
     sample._monotonic_ns = 0
-    memset(&sample._counters, 0, sizeof(Counters))
+    memset(&sample._queues, 0, sizeof(Queues))
     sample.connection_info = tcp_info_from_buffer(NULL, 0) if tcp else None
     return sample
 
@@ -1137,6 +1080,7 @@ cdef object _difference(TcpInfo later, TcpInfo earlier, size_t end, uint64_t lat
 
 
 @cython.final
+@cython.no_gc
 cdef class SampleDelta:
     """What changed between two samples: counters' differences and the interval's rates."""
 
@@ -1231,22 +1175,21 @@ cdef class Sampler:
         Refill the older of the Sampler's two Samples with the socket's state now, and return it.
         Raises OSError naming the syscall that failed (EBADF once the fd is closed)."""
         cdef Sample sample = self._previous
-        cdef int failure
+        cdef int failure = 0
         cdef Call failed = CALL_NONE
-        cdef timespec now
-        with nogil:
-            if self._tcp:
-                failure = read_tcp_info(self._fd, &sample._counters)
-                if failure != 0:
-                    failed = CALL_TCP_INFO
-            if failed == CALL_NONE:
-                failed = read_queues(self._fd, &sample._counters, &failure)
-            clock_gettime(CLOCK_MONOTONIC, &now)
-        if failed != CALL_NONE:
-            _raise_from(failed, failure)
-        sample._monotonic_ns = now.tv_sec * 1000000000LL + now.tv_nsec
+        cdef linux.timespec now
         if self._tcp:
-            fill_tcp_info(sample.connection_info, &sample._counters.tcp, sample._counters.tcp_length)
+            failure = read_tcp_info(self._fd, sample.connection_info)
+            if failure != 0:
+                failed = CALL_TCP_INFO
+        if failed == CALL_NONE:
+            failed = read_queues(self._fd, sample.connection_info, &sample._queues, &failure)
+        if failed != CALL_NONE:
+            # The Sample being refilled now holds a mix of two moments: never show it.
+            self._samples_taken = min(self._samples_taken, 1)
+            _raise_from(failed, failure)
+        linux.clock_gettime(linux.CLOCK_MONOTONIC, &now)
+        sample._monotonic_ns = now.tv_sec * 1000000000LL + now.tv_nsec
         self._previous = self._current
         self._current = sample
         if self._samples_taken < 2:

@@ -16,8 +16,12 @@ def _fields_of(record: object) -> tuple[str, ...]:
     return tuple(getattr(cls, "_fields", ())) + tuple(getattr(cls, "_derived_fields", ()))
 
 
+_PLAIN_TYPES = (int, float, str, type(None))
+
+
 def is_record(value: object) -> bool:
-    return hasattr(type(value), "_fields")
+    # Plain values first: a failed attribute lookup on int or None costs an exception.
+    return type(value) not in _PLAIN_TYPES and hasattr(type(value), "_fields")
 
 
 def format_record(record: object, indent: str = "") -> str:
@@ -46,6 +50,8 @@ def record_to_dict(record: object) -> dict[str, Any]:
 
 
 def _plain(value: object) -> Any:
+    if type(value) in _PLAIN_TYPES:
+        return value
     if is_record(value):
         return record_to_dict(value)
     if isinstance(value, enum.Enum):

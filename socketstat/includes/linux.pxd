@@ -45,6 +45,17 @@ cdef extern from "<sys/stat.h>" nogil:
     int fstat(int fd, stat *buf)
 
 
+cdef extern from "<time.h>" nogil:
+    ctypedef long time_t
+
+    struct timespec:
+        time_t tv_sec
+        long tv_nsec
+
+    enum: CLOCK_MONOTONIC
+    int clock_gettime(int clock, timespec *now)
+
+
 cdef extern from "<netinet/in.h>" nogil:
     enum: IPPROTO_TCP
     enum: IPPROTO_MPTCP      # MPTCP sockets answer TCP_INFO too (net/mptcp/sockopt.c)
