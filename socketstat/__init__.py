@@ -34,9 +34,12 @@ try:
         )
     else:
         from socketstat._darwin import (  # type: ignore[no-redef]
+            SockbufInfo as SockbufInfo,
             SocketInfo as SocketInfo,
             SocketStat as SocketStat,
+            TcpConnectionFlags as TcpConnectionFlags,
             TcpConnectionInfo as TcpConnectionInfo,
+            TcpConnectionOptions as TcpConnectionOptions,
             TcpState as TcpState,
             socketstat as socketstat,
         )

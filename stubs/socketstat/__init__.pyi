@@ -15,6 +15,17 @@ if sys.platform == "linux":
         socketstat as socketstat,
         tcp_info as tcp_info,
     )
+elif sys.platform == "darwin":
+    from socketstat._darwin import (
+        SockbufInfo as SockbufInfo,
+        SocketInfo as SocketInfo,
+        SocketStat as SocketStat,
+        TcpConnectionFlags as TcpConnectionFlags,
+        TcpConnectionInfo as TcpConnectionInfo,
+        TcpConnectionOptions as TcpConnectionOptions,
+        TcpState as TcpState,
+        socketstat as socketstat,
+    )
 
 __all__ = ["SocketInfo", "SocketStat", "TcpState", "socketstat"]
 __version__: str

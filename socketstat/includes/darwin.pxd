@@ -1,0 +1,290 @@
+# cdef extern declarations for the macOS backend (_darwin.pyx), one block per header, only the
+# names the backend uses. Every declared member must match the macOS SDK in name, size and
+# signedness: the cross-check (tests/crosscheck, shared/tools/crosscheck) turns each of them into a
+# _Static_assert compiled against the SDK headers shipped in the ziglang wheel. Kernel behaviour
+# notes cite xnu (bsd/...).
+from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
+
+
+cdef extern from "<sys/types.h>" nogil:
+    ctypedef int pid_t
+
+
+cdef extern from "<unistd.h>" nogil:
+    pid_t getpid()
+
+
+cdef extern from "<string.h>" nogil:
+    size_t strnlen(const char *text, size_t limit)
+
+
+cdef extern from "<sys/socket.h>" nogil:
+    ctypedef unsigned int socklen_t
+    ctypedef uint8_t sa_family_t            # one byte on the BSDs, after the length byte
+
+    struct sockaddr:
+        sa_family_t sa_family
+
+    struct sockaddr_storage:
+        uint8_t ss_len
+        sa_family_t ss_family
+
+    int getsockopt(int fd, int level, int optname, void *optval, socklen_t *optlen)
+    int getsockname(int fd, sockaddr *addr, socklen_t *addrlen)
+    int getpeername(int fd, sockaddr *addr, socklen_t *addrlen)
+
+    enum: SOL_SOCKET
+    enum: SO_TYPE
+    # so_snd.sb_cc: bytes in the send buffer, sent-but-unacknowledged included (bsd/kern/uipc_socket.c)
+    enum: SO_NWRITE
+    # Datagram: payload bytes of the first datagram; stream: so_rcv.sb_cc - sb_ctl.
+    enum: SO_NREAD
+    # Datagrams in the receive buffer; ENOPROTOOPT on stream sockets.
+    enum: SO_NUMRCVPKT
+    enum: AF_UNIX
+    enum: AF_INET
+    enum: AF_INET6
+
+
+cdef extern from "<sys/ioctl.h>" nogil:
+    int ioctl(int fd, unsigned long request, ...)
+    # <sys/filio.h>: so_rcv.sb_cc, which counts a datagram's sender address and control mbufs too
+    # (bsd/kern/sys_socket.c soioctl, uipc_socket2.c sballoc).
+    const unsigned long FIONREAD
+
+
+cdef extern from "<netinet/in.h>" nogil:
+    enum: IPPROTO_TCP
+    enum: INET6_ADDRSTRLEN
+
+    struct in_addr:
+        uint32_t s_addr
+
+    struct sockaddr_in:
+        uint8_t sin_len
+        sa_family_t sin_family
+        uint16_t sin_port
+        in_addr sin_addr
+
+    struct in6_addr:
+        pass
+
+    struct sockaddr_in6:
+        uint8_t sin6_len
+        sa_family_t sin6_family
+        uint16_t sin6_port
+        uint32_t sin6_flowinfo
+        in6_addr sin6_addr
+        uint32_t sin6_scope_id
+
+
+cdef extern from "<arpa/inet.h>" nogil:
+    const char *inet_ntop(int family, const void *source, char *destination, socklen_t size)
+    # Function-like macros in <sys/_endian.h>: no address to take, so the declaration check
+    # skips them; the compile of their uses checks them.
+    uint16_t ntohs(uint16_t value)  # declcheck: skip (macro)
+    uint32_t ntohl(uint32_t value)  # declcheck: skip (macro)
+
+
+cdef extern from "<sys/un.h>" nogil:
+    struct sockaddr_un:
+        unsigned char sun_len
+        char sun_path[104]
+
+    # offsetof(struct sockaddr_un, sun_path): where a Unix address's path starts.
+    const size_t SUN_PATH_OFFSET "offsetof(struct sockaddr_un, sun_path)"
+
+
+cdef extern from "<netinet/tcp.h>" nogil:
+    # Public since OS X 10.11; bsd/netinet/tcp_usrreq.c tcp_connection_fill_info fills it.
+    enum: TCP_CONNECTION_INFO
+    enum: TCPCI_OPT_TIMESTAMPS
+    enum: TCPCI_OPT_SACK
+    enum: TCPCI_OPT_WSCALE
+    enum: TCPCI_OPT_ECN
+    enum: TCPCI_FLAG_LOSSRECOVERY
+    enum: TCPCI_FLAG_REORDERING_DETECTED
+
+    # The header declares only the struct tag (no typedef), hence cdef struct.
+    struct tcp_connection_info:
+        uint8_t tcpi_state
+        uint8_t tcpi_snd_wscale
+        uint8_t tcpi_rcv_wscale
+        uint32_t tcpi_options
+        uint32_t tcpi_flags
+        uint32_t tcpi_rto
+        uint32_t tcpi_maxseg
+        uint32_t tcpi_snd_ssthresh
+        uint32_t tcpi_snd_cwnd
+        uint32_t tcpi_snd_wnd
+        uint32_t tcpi_snd_sbbytes
+        uint32_t tcpi_rcv_wnd
+        uint32_t tcpi_rttcur
+        uint32_t tcpi_srtt
+        uint32_t tcpi_rttvar
+        # One u_int32_t of 1-bit fields: sizeof cannot see a bit-field, so only their existence
+        # is checked.
+        uint32_t tcpi_tfo_cookie_req            # declcheck: skip (bit-field)
+        uint32_t tcpi_tfo_cookie_rcv            # declcheck: skip (bit-field)
+        uint32_t tcpi_tfo_syn_loss              # declcheck: skip (bit-field)
+        uint32_t tcpi_tfo_syn_data_sent         # declcheck: skip (bit-field)
+        uint32_t tcpi_tfo_syn_data_acked        # declcheck: skip (bit-field)
+        uint32_t tcpi_tfo_syn_data_rcv          # declcheck: skip (bit-field)
+        uint32_t tcpi_tfo_cookie_req_rcv        # declcheck: skip (bit-field)
+        uint32_t tcpi_tfo_cookie_sent           # declcheck: skip (bit-field)
+        uint32_t tcpi_tfo_cookie_invalid        # declcheck: skip (bit-field)
+        uint32_t tcpi_tfo_cookie_wrong          # declcheck: skip (bit-field)
+        uint32_t tcpi_tfo_no_cookie_rcv         # declcheck: skip (bit-field)
+        uint32_t tcpi_tfo_heuristics_disable    # declcheck: skip (bit-field)
+        uint32_t tcpi_tfo_send_blackhole        # declcheck: skip (bit-field)
+        uint32_t tcpi_tfo_recv_blackhole        # declcheck: skip (bit-field)
+        uint32_t tcpi_tfo_onebyte_proxy         # declcheck: skip (bit-field; macOS 10.13)
+        uint64_t tcpi_txpackets
+        uint64_t tcpi_txbytes
+        uint64_t tcpi_txretransmitbytes
+        uint64_t tcpi_rxpackets
+        uint64_t tcpi_rxbytes
+        uint64_t tcpi_rxoutoforderbytes
+        uint64_t tcpi_txretransmitpackets       # macOS 10.13
+
+
+cdef extern from "<sys/proc_info.h>" nogil:
+    enum: PROC_PIDFDSOCKETINFO
+
+    # soi_kind: which member of soi_proto fill_socketinfo (bsd/kern/socket_info.c) filled.
+    enum: SOCKINFO_IN
+    enum: SOCKINFO_TCP
+    enum: SOCKINFO_UN
+
+    # insi_vflag: the PCB holds an IPv4 address (in the last four bytes of the address unions)
+    enum: INI_IPV4
+
+    # soi_state (a copy of so_state)
+    enum: SOI_S_ISCONNECTED
+
+    # tcpsi_state: xnu's t_state, the BSD numbering (TCPS_* in bsd/netinet/tcp_fsm.h)
+    enum: TSI_S_CLOSED
+    enum: TSI_S_LISTEN
+    enum: TSI_S_SYN_SENT
+    enum: TSI_S_SYN_RECEIVED
+    enum: TSI_S_ESTABLISHED
+    enum: TSI_S__CLOSE_WAIT             # sic: the header's spelling
+    enum: TSI_S_FIN_WAIT_1
+    enum: TSI_S_CLOSING
+    enum: TSI_S_LAST_ACK
+    enum: TSI_S_FIN_WAIT_2
+    enum: TSI_S_TIME_WAIT
+
+    # tcpsi_timer indices
+    enum: TSI_T_REXMT
+    enum: TSI_T_PERSIST
+    enum: TSI_T_KEEP
+    enum: TSI_T_2MSL
+
+    struct in4in6_addr:
+        in_addr i46a_addr4
+
+    # in_sockinfo's members are of anonymous types: name them with __typeof__ so that Cython can
+    # reach into them and the cross-check can compare them. Each anonymous type is its own type.
+    ctypedef union insi_faddr_t "__typeof__(((struct in_sockinfo *)0)->insi_faddr)":
+        in4in6_addr ina_46
+        in6_addr ina_6
+
+    ctypedef union insi_laddr_t "__typeof__(((struct in_sockinfo *)0)->insi_laddr)":
+        in4in6_addr ina_46
+        in6_addr ina_6
+
+    ctypedef struct insi_v4_t "__typeof__(((struct in_sockinfo *)0)->insi_v4)":
+        unsigned char in4_tos
+
+    ctypedef struct insi_v6_t "__typeof__(((struct in_sockinfo *)0)->insi_v6)":
+        int in6_cksum
+        short in6_hops
+
+    # fill_socketinfo leaves insi_flow, insi_v6.in6_hlim and insi_v6.in6_ifindex zero: not declared.
+    struct in_sockinfo:
+        int insi_fport                  # in_port_t in network byte order, widened to int
+        int insi_lport
+        uint64_t insi_gencnt
+        uint32_t insi_flags
+        uint8_t insi_vflag
+        uint8_t insi_ip_ttl
+        insi_faddr_t insi_faddr         # IPv4: the last four bytes (ina_46.i46a_addr4)
+        insi_laddr_t insi_laddr
+        insi_v4_t insi_v4
+        insi_v6_t insi_v6
+
+    # Its first member, tcpsi_ini, is the in_sockinfo that fill_socketinfo writes through pri_in.
+    struct tcp_sockinfo:
+        int tcpsi_state
+        int tcpsi_timer[4]              # TSI_T_NTIMERS
+        int tcpsi_mss
+        uint32_t tcpsi_flags
+        uint64_t tcpsi_tp
+
+    # Beside ua_sun each union holds char ua_dummy[SOCK_MAXADDRLEN]: the copy is sun_len bytes long.
+    ctypedef union unsi_addr_t "__typeof__(((struct un_sockinfo *)0)->unsi_addr)":
+        sockaddr_un ua_sun
+
+    ctypedef union unsi_caddr_t "__typeof__(((struct un_sockinfo *)0)->unsi_caddr)":
+        sockaddr_un ua_sun
+
+    struct un_sockinfo:
+        uint64_t unsi_conn_so
+        uint64_t unsi_conn_pcb
+        unsi_addr_t unsi_addr
+        unsi_caddr_t unsi_caddr
+
+    struct sockbuf_info:
+        uint32_t sbi_cc
+        uint32_t sbi_hiwat
+        uint32_t sbi_mbcnt
+        uint32_t sbi_mbmax
+        uint32_t sbi_lowat
+        short sbi_flags
+        short sbi_timeo
+
+    ctypedef union soi_proto_t "__typeof__(((struct socket_info *)0)->soi_proto)":
+        in_sockinfo pri_in
+        tcp_sockinfo pri_tcp
+        un_sockinfo pri_un
+
+    # soi_stat is never filled for a socket (bsd/kern/proc_info.c pid_socketinfo): not declared.
+    struct socket_info:
+        uint64_t soi_so
+        uint64_t soi_pcb
+        int soi_type
+        int soi_protocol
+        int soi_family
+        short soi_options
+        short soi_linger
+        short soi_state
+        short soi_qlen
+        short soi_incqlen
+        short soi_qlimit
+        short soi_timeo
+        unsigned short soi_error
+        uint32_t soi_oobmark
+        sockbuf_info soi_rcv
+        sockbuf_info soi_snd
+        int soi_kind
+        soi_proto_t soi_proto
+
+    struct socket_fdinfo:
+        socket_info psi
+
+
+cdef extern from "<libproc.h>" nogil:
+    # Returns the bytes filled, or 0 with errno set (libproc's wrapper of __proc_info).
+    int proc_pidfdinfo(int pid, int fd, int flavor, void *buffer, int buffersize)
+
+
+cdef extern from "darwin_compat.h" nogil:
+    const size_t END_tcpi_txretransmitpackets "SOCKETSTAT_TCPCI_END(tcpi_txretransmitpackets)"
+    bint socketstat_in6_scope_embedded(const in6_addr *address)
+
+
+cdef extern from "Python.h":
+    # int fd, or an object whose fileno() returns one; TypeError, ValueError (negative) or the
+    # exception fileno() raised otherwise.
+    int PyObject_AsFileDescriptor(object obj) except -1

@@ -1,0 +1,640 @@
+"""The macOS backend against independent sources: raw TCP_CONNECTION_INFO bytes at the SDK's
+offsets, the socket module, fcntl.ioctl(FIONREAD), getsockopt(SO_NWRITE), netstat and lsof.
+TCP over IPv4 and IPv6 (client, accepted and listening ends), UDP, Unix; the error table."""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import pickle
+import re
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+pytestmark = pytest.mark.skipif(sys.platform != "darwin", reason="the macOS backend runs on macOS only")
+
+if sys.platform != "darwin":
+    # At module level too: socketstat._darwin does not exist elsewhere, and mypy then checks the
+    # rest of this file only under --platform darwin.
+    pytest.skip("the macOS backend runs on macOS only", allow_module_level=True)
+
+from conftest import fill_until_blocked, loopback, settle, tcp_connection  # noqa: E402
+from socketstat import socketstat  # noqa: E402
+from socketstat._darwin import (  # noqa: E402
+    SockbufInfo, SocketInfo, SocketStat, TcpConnectionFlags, TcpConnectionInfo, TcpConnectionOptions,
+    TcpState,
+)
+
+# <netinet/tcp.h>, <sys/socket.h>; the socket module has TCP_CONNECTION_INFO from Python 3.11 only
+# and the SO_N* options not at all.
+TCP_CONNECTION_INFO = 0x106
+SO_NREAD = 0x1020
+SO_NWRITE = 0x1024
+SO_NUMRCVPKT = 0x1112
+
+# struct tcp_connection_info in the macOS SDK: (name, struct format, offset). The u_int64_t members
+# are __attribute__((aligned(8))); the TFO bit-fields share the u_int32_t at 52, allocated from
+# bit 0 on both little-endian ABIs (arm64, x86_64).
+LAYOUT = [
+    ("tcpi_state", "B", 0), ("tcpi_snd_wscale", "B", 1), ("tcpi_rcv_wscale", "B", 2),
+    ("tcpi_options", "I", 4), ("tcpi_flags", "I", 8), ("tcpi_rto", "I", 12), ("tcpi_maxseg", "I", 16),
+    ("tcpi_snd_ssthresh", "I", 20), ("tcpi_snd_cwnd", "I", 24), ("tcpi_snd_wnd", "I", 28),
+    ("tcpi_snd_sbbytes", "I", 32), ("tcpi_rcv_wnd", "I", 36), ("tcpi_rttcur", "I", 40),
+    ("tcpi_srtt", "I", 44), ("tcpi_rttvar", "I", 48),
+    ("tcpi_txpackets", "Q", 56), ("tcpi_txbytes", "Q", 64), ("tcpi_txretransmitbytes", "Q", 72),
+    ("tcpi_rxpackets", "Q", 80), ("tcpi_rxbytes", "Q", 88), ("tcpi_rxoutoforderbytes", "Q", 96),
+    ("tcpi_txretransmitpackets", "Q", 104),
+]
+TFO_BITS = [
+    "tcpi_tfo_cookie_req", "tcpi_tfo_cookie_rcv", "tcpi_tfo_syn_loss", "tcpi_tfo_syn_data_sent",
+    "tcpi_tfo_syn_data_acked", "tcpi_tfo_syn_data_rcv", "tcpi_tfo_cookie_req_rcv",
+    "tcpi_tfo_cookie_sent", "tcpi_tfo_cookie_invalid", "tcpi_tfo_cookie_wrong",
+    "tcpi_tfo_no_cookie_rcv", "tcpi_tfo_heuristics_disable", "tcpi_tfo_send_blackhole",
+    "tcpi_tfo_recv_blackhole", "tcpi_tfo_onebyte_proxy",
+]
+SIZE = 112
+SIZE_BEFORE_10_13 = 104
+ADDED_IN_10_13 = {"tcpi_txretransmitpackets", "tcpi_tfo_onebyte_proxy"}
+
+# Members that move on their own between two reads of an idle connection.
+MOVING = {"tcpi_rto", "tcpi_rttcur", "tcpi_srtt", "tcpi_rttvar", "tcpi_rcv_wnd"}
+
+
+def decode(raw: bytes) -> dict[str, Any]:
+    """An independent reading of a struct tcp_connection_info prefix: None beyond it."""
+    padded = raw[:SIZE].ljust(SIZE, b"\0")
+    values: dict[str, Any] = {}
+    for name, form, offset in LAYOUT:
+        end = offset + struct.calcsize(form)
+        values[name] = struct.unpack_from("=" + form, padded, offset)[0] if len(raw) >= end else None
+    bits = struct.unpack_from("=I", padded, 52)[0]
+    for index, name in enumerate(TFO_BITS):
+        values[name] = bool(bits >> index & 1)
+    if len(raw) < SIZE:
+        values["tcpi_tfo_onebyte_proxy"] = None
+    return values
+
+
+def raw_connection_info(sock: socket.socket) -> bytes:
+    return sock.getsockopt(socket.IPPROTO_TCP, TCP_CONNECTION_INFO, 512)
+
+
+def fionread(sock: socket.socket) -> int:
+    value: int = struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.FIONREAD, b"\0" * 4))[0]
+    return value
+
+
+def so_nwrite(sock: socket.socket) -> int:
+    return sock.getsockopt(socket.SOL_SOCKET, SO_NWRITE)
+
+
+def mac_version() -> tuple[int, ...]:
+    import platform
+    return tuple(int(part) for part in platform.mac_ver()[0].split(".") if part)
+
+
+# ---------------------------------------------------------------------------------------------
+# struct tcp_connection_info
+
+def test_the_constant_is_the_socket_modules() -> None:
+    assert getattr(socket, "TCP_CONNECTION_INFO", TCP_CONNECTION_INFO) == TCP_CONNECTION_INFO
+
+
+def test_kernel_fills_the_sdk_struct() -> None:
+    with socket.socket() as sock:
+        raw = raw_connection_info(sock)
+    assert len(raw) == (SIZE if mac_version() >= (10, 13) else SIZE_BEFORE_10_13)
+
+
+def test_from_bytes_reads_every_member_at_its_sdk_offset(family: socket.AddressFamily) -> None:
+    listener, client, server = tcp_connection(family)
+    with listener, client, server:
+        client.sendall(b"hello")
+        settle(lambda: raw_connection_info(client)[56:])
+        raw = raw_connection_info(client)
+        record = TcpConnectionInfo.from_bytes(raw)
+        assert {name: getattr(record, name) for name in TcpConnectionInfo._fields} == decode(raw)
+        assert record.length == len(raw)
+
+
+def test_from_bytes_with_random_bytes_matches_the_independent_decoder() -> None:
+    # Live sockets leave most members 0; random bytes make a misplaced member visible.
+    for _ in range(20):
+        raw = os.urandom(SIZE)
+        record = TcpConnectionInfo.from_bytes(raw)
+        expected = decode(raw)
+        for name in TcpConnectionInfo._fields:
+            value = getattr(record, name)
+            assert (int(value) if name == "tcpi_state" else value) == expected[name], name
+
+
+def test_members_older_macos_did_not_fill_are_none() -> None:
+    raw = os.urandom(SIZE)
+    record = TcpConnectionInfo.from_bytes(raw[:SIZE_BEFORE_10_13])
+    assert record.length == SIZE_BEFORE_10_13
+    assert record.tcpi_txretransmitpackets is None
+    assert record.tcpi_tfo_onebyte_proxy is None
+    assert record.retransmissions is None
+    expected = decode(raw[:SIZE_BEFORE_10_13])
+    for name in TcpConnectionInfo._fields:
+        if name not in ADDED_IN_10_13:
+            value = getattr(record, name)
+            assert (int(value) if name == "tcpi_state" else value) == expected[name], name
+
+
+def test_from_bytes_takes_any_length() -> None:
+    assert TcpConnectionInfo.from_bytes(b"").length == 0
+    assert TcpConnectionInfo.from_bytes(b"").tcpi_srtt == 0
+    assert TcpConnectionInfo.from_bytes(bytes(300)).length == SIZE
+    assert TcpConnectionInfo.from_bytes(bytearray(SIZE)).tcpi_txretransmitpackets == 0
+    not_bytes: Any = "not bytes"
+    with pytest.raises(TypeError):
+        TcpConnectionInfo.from_bytes(not_bytes)
+
+
+def test_portable_view_is_in_seconds_and_bytes() -> None:
+    raw = bytearray(SIZE)
+    struct.pack_into("=BBB", raw, 0, TcpState.ESTABLISHED, 6, 7)
+    struct.pack_into("=IIIII", raw, 12, 250, 16344, 1 << 30, 65536, 400000)
+    struct.pack_into("=III", raw, 40, 3, 5, 2)
+    struct.pack_into("=QQQQQQQ", raw, 56, 11, 12000, 300, 13, 14000, 0, 4)
+    info = TcpConnectionInfo.from_bytes(bytes(raw))
+    assert info.state is TcpState.ESTABLISHED
+    assert info.rtt == pytest.approx(0.005)
+    assert info.rtt_variance == pytest.approx(0.002)
+    assert info.rto == pytest.approx(0.25)
+    assert info.mss == 16344
+    assert info.congestion_window == 65536          # already bytes on macOS
+    assert info.retransmissions == 4
+    assert info.bytes_sent == 12000
+    assert info.bytes_received == 14000
+    assert info.bytes_acked is None
+    assert TcpConnectionInfo._derived_fields == (
+        "state", "rtt", "rtt_variance", "rto", "mss", "congestion_window", "retransmissions",
+        "bytes_sent", "bytes_received", "bytes_acked")
+
+
+def test_tfo_bits_are_separate_booleans() -> None:
+    for index, name in enumerate(TFO_BITS):
+        raw = bytearray(SIZE)
+        struct.pack_into("=I", raw, 52, 1 << index)
+        info = TcpConnectionInfo.from_bytes(bytes(raw))
+        assert [getattr(info, other) for other in TFO_BITS] == [other == name for other in TFO_BITS]
+
+
+def test_option_and_flag_bits_by_name() -> None:
+    assert [(m.name, m.value) for m in TcpConnectionOptions] == [
+        ("TIMESTAMPS", 1), ("SACK", 2), ("WSCALE", 4), ("ECN", 8)]
+    assert [(m.name, m.value) for m in TcpConnectionFlags] == [
+        ("LOSSRECOVERY", 1), ("REORDERING_DETECTED", 2)]
+    listener, client, server = tcp_connection(socket.AF_INET)
+    with listener, client, server:
+        info = socketstat(client).connection_info
+        assert info is not None
+        options = TcpConnectionOptions(info.tcpi_options)
+        # macOS negotiates these by default (net.inet.tcp.rfc1323, net.inet.tcp.sack).
+        assert TcpConnectionOptions.TIMESTAMPS in options and TcpConnectionOptions.SACK in options
+        assert type(info.tcpi_options) is int and type(info.tcpi_flags) is int
+
+
+def test_tcp_states_use_bsd_numbering_and_proper_names() -> None:
+    assert [(m.name, m.value) for m in TcpState] == [
+        ("CLOSED", 0), ("LISTEN", 1), ("SYN_SENT", 2), ("SYN_RECEIVED", 3), ("ESTABLISHED", 4),
+        ("CLOSE_WAIT", 5), ("FIN_WAIT_1", 6), ("CLOSING", 7), ("LAST_ACK", 8), ("FIN_WAIT_2", 9),
+        ("TIME_WAIT", 10)]
+    raw = bytearray(SIZE)
+    raw[0] = 11                                     # TSI_S_RESERVED: not a state; stays an int
+    assert TcpConnectionInfo.from_bytes(bytes(raw)).state == 11
+
+
+# ---------------------------------------------------------------------------------------------
+# TCP sockets
+
+@pytest.mark.parametrize("end", ["client", "server"])
+def test_connected_tcp(family: socket.AddressFamily, end: str) -> None:
+    listener, client, server = tcp_connection(family)
+    with listener, client, server:
+        sock = client if end == "client" else server
+        settle(lambda: raw_connection_info(sock)[56:])  # the handshake's last segments are counted
+        stat = socketstat(sock)
+        assert isinstance(stat, SocketStat)
+        info = stat.connection_info
+        assert isinstance(info, TcpConnectionInfo)
+        assert info.state is TcpState.ESTABLISHED is info.tcpi_state
+        assert info.length == len(raw_connection_info(sock))
+        assert stat.not_yet_sent is None
+        assert stat.accept_queue is None and stat.accept_queue_limit is None
+        expected = decode(raw_connection_info(sock))
+        for name in TcpConnectionInfo._fields:
+            if name not in MOVING:
+                value = getattr(info, name)
+                assert (int(value) if name == "tcpi_state" else value) == expected[name], name
+
+        socket_info = stat.socket_info
+        assert isinstance(socket_info, SocketInfo)
+        assert (socket_info.family, socket_info.type, socket_info.protocol) == (
+            family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        assert socket_info.local_address == sock.getsockname()
+        assert socket_info.remote_address == sock.getpeername()
+        assert socket_info.tcpsi_state is TcpState.ESTABLISHED
+        assert socket_info.tcpsi_mss == info.tcpi_maxseg
+        assert socket_info.insi_vflag == (1 if family == socket.AF_INET else 2)
+        assert socket_info.unsi_conn_so is None and socket_info.unsi_conn_pcb is None
+        assert socket_info.receive_buffer_size == sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+        assert socket_info.send_buffer_size == sock.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+        assert socket_info.soi_state & 0x2             # SOI_S_ISCONNECTED
+        assert socket_info.readable_bytes is None and socket_info.queued_datagrams is None
+
+
+def test_timers_are_the_kernels_raw_values() -> None:
+    listener, client, server = tcp_connection(socket.AF_INET)
+    with listener, client, server:
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        info = socketstat(client).socket_info
+        timers = [info.tcpsi_timer_rexmt, info.tcpsi_timer_persist, info.tcpsi_timer_keep,
+                  info.tcpsi_timer_2msl]
+        assert all(isinstance(timer, int) and timer >= 0 for timer in timers)
+        assert info.tcpsi_timer_keep                   # armed on an established connection
+        assert info.tcpsi_timer_2msl == 0              # only in TIME_WAIT / FIN_WAIT_2
+
+
+def test_queues_against_fionread_and_so_nwrite(family: socket.AddressFamily) -> None:
+    listener, client, server = tcp_connection(family)
+    with listener, client, server:
+        client.sendall(b"z" * 3000)
+        settle(lambda: fionread(server))
+        stat = socketstat(server)
+        assert stat.unreceived == 3000 == fionread(server) == stat.socket_info.soi_rcv.sbi_cc
+        assert socketstat(server, details=True).socket_info.readable_bytes == 3000
+        sent = fill_until_blocked(client)
+        assert sent > 0
+        unsent = settle(lambda: socketstat(client).unsent)
+        assert unsent == so_nwrite(client) > 0
+        stat = socketstat(client)
+        assert stat.socket_info.soi_snd.sbi_cc == unsent
+        assert stat.connection_info is not None and stat.connection_info.tcpi_snd_sbbytes == unsent
+
+
+def test_queues_against_netstat(family: socket.AddressFamily) -> None:
+    netstat = shutil.which("netstat")
+    if netstat is None:
+        pytest.skip("no netstat")
+    listener, client, server = tcp_connection(family)
+    with listener, client, server:
+        client.sendall(b"n" * 2500)
+        settle(lambda: fionread(server))
+        stat = socketstat(server)
+        output = subprocess.run([netstat, "-an", "-p", "tcp"], capture_output=True, text=True,
+                                check=True).stdout
+        local = f"{server.getsockname()[0]}.{server.getsockname()[1]}"
+        foreign = f"{client.getsockname()[0]}.{client.getsockname()[1]}"
+        rows = [line.split() for line in output.splitlines()
+                if len(line.split()) >= 6 and line.split()[3:5] == [local, foreign]]
+        assert len(rows) == 1, output
+        _, receive_queue, send_queue, _, _, state = rows[0][:6]
+        assert int(receive_queue) == stat.unreceived == 2500
+        assert int(send_queue) == stat.unsent
+        assert state == "ESTABLISHED" and stat.socket_info.tcpsi_state is TcpState.ESTABLISHED
+
+
+def test_listening_tcp_accept_queue(family: socket.AddressFamily) -> None:
+    with socket.socket(family, socket.SOCK_STREAM) as listener:
+        listener.bind((loopback(family), 0))
+        listener.listen(5)
+        clients = [socket.create_connection(listener.getsockname()[:2]) for _ in range(3)]
+        try:
+            assert settle(lambda: socketstat(listener).accept_queue) == 3
+            stat = socketstat(listener)
+            assert stat.accept_queue_limit == 5
+            assert stat.unreceived == 0 and stat.unsent == 0
+            info = stat.socket_info
+            assert info.soi_qlen - info.soi_incqlen == 3 and info.soi_qlimit == 5
+            assert info.tcpsi_state is TcpState.LISTEN
+            assert stat.connection_info is not None and stat.connection_info.state is TcpState.LISTEN
+            assert info.local_address == listener.getsockname()
+            assert info.remote_address is None
+            assert info.soi_options & 0x2               # SO_ACCEPTCONN
+            accepted, _ = listener.accept()
+            accepted.close()
+            assert settle(lambda: socketstat(listener).accept_queue) == 2
+        finally:
+            for client in clients:
+                client.close()
+
+
+def test_accept_queue_against_netstat_listen_queues() -> None:
+    netstat = shutil.which("netstat")
+    if netstat is None:
+        pytest.skip("no netstat")
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(4)
+        clients = [socket.create_connection(listener.getsockname()) for _ in range(2)]
+        try:
+            settle(lambda: socketstat(listener).accept_queue)
+            stat = socketstat(listener)
+            output = subprocess.run([netstat, "-Lan", "-p", "tcp"], capture_output=True, text=True,
+                                    check=True).stdout
+            suffix = f"127.0.0.1.{listener.getsockname()[1]}"
+            rows = re.findall(r"^(\d+)/(\d+)/(\d+)\s+(\S+)\s*$", output, flags=re.M)
+            queues = [tuple(map(int, row[:3])) for row in rows if row[3] == suffix]
+            assert len(queues) == 1, output
+            qlen, incqlen, maxqlen = queues[0]
+            assert stat.accept_queue == qlen - incqlen == 2
+            assert stat.accept_queue_limit == maxqlen == 4
+        finally:
+            for client in clients:
+                client.close()
+
+
+def test_dual_stack_socket_reports_mapped_addresses_like_getsockname() -> None:
+    with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as listener:
+        listener.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        listener.bind(("::", 0))
+        listener.listen(1)
+        assert socketstat(listener).socket_info.local_address == listener.getsockname()
+        with socket.create_connection(("127.0.0.1", listener.getsockname()[1])) as client:
+            server, _ = listener.accept()
+            with server:
+                info = socketstat(server).socket_info
+                assert info.family == socket.AF_INET6
+                assert info.local_address == server.getsockname()
+                assert info.remote_address == server.getpeername()
+                assert str(server.getsockname()[0]).startswith("::ffff:")
+                assert info.insi_vflag == 1             # INI_IPV4: the PCB carries IPv4
+
+
+def test_unconnected_tcp_socket() -> None:
+    with socket.socket() as sock:
+        stat = socketstat(sock)
+        assert stat.connection_info is not None and stat.connection_info.state is TcpState.CLOSED
+        assert stat.socket_info.local_address == sock.getsockname() == ("0.0.0.0", 0)
+        assert stat.socket_info.remote_address is None
+        assert stat.accept_queue is None
+
+
+# ---------------------------------------------------------------------------------------------
+# lsof reads the same proc_pidfdinfo: an independent reader of the same kernel answer
+
+def lsof(fd: int) -> dict[str, str]:
+    tool = shutil.which("lsof") or ("/usr/sbin/lsof" if os.path.exists("/usr/sbin/lsof") else None)
+    if tool is None:
+        pytest.skip("no lsof")
+    output = subprocess.run([tool, "-nP", "-a", "-p", str(os.getpid()), "-d", str(fd), "-F", "dnT"],
+                            capture_output=True, text=True).stdout
+    fields: dict[str, str] = {}
+    for line in output.splitlines():
+        if line[:1] == "T" and "=" in line:
+            key, _, value = line[1:].partition("=")
+            fields["T" + key] = value
+        elif line[:1] in ("d", "n"):
+            fields[line[0]] = line[1:]
+    return fields
+
+
+def test_tcp_against_lsof(family: socket.AddressFamily) -> None:
+    listener, client, server = tcp_connection(family)
+    with listener, client, server:
+        client.sendall(b"l" * 700)
+        settle(lambda: fionread(server))
+        stat = socketstat(server)
+        fields = lsof(server.fileno())
+        assert int(fields["d"], 16) == stat.socket_info.tcpsi_tp
+        assert fields["TST"] == "ESTABLISHED"
+        if "TQR" in fields:
+            assert int(fields["TQR"]) == stat.socket_info.soi_rcv.sbi_cc == 700
+            assert int(fields["TQS"]) == stat.socket_info.soi_snd.sbi_cc
+
+
+def test_unix_socketpair_against_lsof() -> None:
+    left, right = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    with left, right:
+        fields = lsof(left.fileno())
+        info = socketstat(left).socket_info
+        assert int(fields["d"], 16) == info.soi_pcb
+        assert fields["n"].startswith("->")
+        assert int(fields["n"][2:], 16) == info.unsi_conn_pcb
+
+
+# ---------------------------------------------------------------------------------------------
+# UDP and Unix sockets
+
+def test_udp(family: socket.AddressFamily) -> None:
+    with socket.socket(family, socket.SOCK_DGRAM) as receiver, \
+            socket.socket(family, socket.SOCK_DGRAM) as sender:
+        receiver.bind((loopback(family), 0))
+        sender.connect(receiver.getsockname()[:2])
+        sender.send(b"a" * 500)
+        sender.send(b"b" * 70)
+        settle(lambda: fionread(receiver))
+        stat = socketstat(receiver, details=True)
+        # macOS FIONREAD (so_rcv.sb_cc) counts every queued datagram with its sender's address.
+        assert stat.unreceived == fionread(receiver) == stat.socket_info.soi_rcv.sbi_cc
+        assert stat.unreceived >= 570
+        info = stat.socket_info
+        assert info.readable_bytes == 500 == receiver.getsockopt(socket.SOL_SOCKET, SO_NREAD)
+        assert info.queued_datagrams == 2 == receiver.getsockopt(socket.SOL_SOCKET, SO_NUMRCVPKT)
+        assert stat.connection_info is None
+        assert stat.not_yet_sent is None and stat.accept_queue is None
+        assert (info.family, info.type, info.protocol) == (family, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
+        assert info.local_address == receiver.getsockname()
+        assert info.remote_address is None
+        assert info.insi_gencnt is not None and info.tcpsi_state is None and info.unsi_conn_so is None
+        sent = socketstat(sender)
+        assert sent.socket_info.local_address == sender.getsockname()
+        assert sent.socket_info.remote_address == sender.getpeername()
+        assert sent.unsent == so_nwrite(sender)
+        plain = socketstat(receiver)
+        assert plain.socket_info.readable_bytes is None and plain.socket_info.queued_datagrams is None
+
+
+def test_unbound_udp() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        info = socketstat(sock).socket_info
+        assert info.local_address == ("0.0.0.0", 0) == sock.getsockname()
+        assert info.remote_address is None
+
+
+def test_ipv6_link_local_scope_id_like_getsockname() -> None:
+    # lo0 carries fe80::1 on macOS; its scope id lives outside the address in the kernel.
+    try:
+        index = socket.if_nametoindex("lo0")
+        sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        sock.bind(("fe80::1", 0, 0, index))
+    except OSError as error:
+        pytest.skip(f"no fe80::1%lo0 here: {error}")
+    with sock:
+        assert socketstat(sock).socket_info.local_address == sock.getsockname()
+        assert sock.getsockname()[3] == index
+
+
+@pytest.mark.parametrize("kind", [socket.SOCK_STREAM, socket.SOCK_DGRAM])
+def test_unix_socketpair(kind: socket.SocketKind) -> None:
+    left, right = socket.socketpair(socket.AF_UNIX, kind)
+    with left, right:
+        left.sendall(b"q" * 1234)
+        settle(lambda: fionread(right))
+        stat = socketstat(right, details=True)
+        assert stat.unreceived == fionread(right)
+        assert stat.connection_info is None and stat.accept_queue is None
+        info = stat.socket_info
+        assert (info.family, info.type, info.protocol) == (socket.AF_UNIX, kind, 0)
+        assert info.local_address == right.getsockname() == ""
+        assert info.remote_address == right.getpeername() == ""
+        # Each end names the other: unsi_conn_so/_pcb are the peer's soi_so/_pcb.
+        other = socketstat(left).socket_info
+        assert info.unsi_conn_so == other.soi_so and info.unsi_conn_pcb == other.soi_pcb
+        assert info.insi_gencnt is None and info.tcpsi_state is None
+        assert info.readable_bytes == 1234
+        if kind == socket.SOCK_DGRAM:
+            assert info.queued_datagrams == 1
+        else:
+            assert info.queued_datagrams is None
+
+
+def test_unix_paths_like_getsockname_and_getpeername() -> None:
+    with tempfile.TemporaryDirectory(prefix="ss") as directory:   # short: sun_path has 104 bytes
+        path = str(Path(directory) / "s")
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+            listener.bind(path)
+            listener.listen(2)
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+                client.connect(path)
+                listening = socketstat(listener)
+                assert listening.socket_info.local_address == listener.getsockname() == path
+                assert listening.accept_queue is None           # a TCP figure, as on Linux
+                assert settle(lambda: socketstat(listener).socket_info.soi_qlen) == 1
+                server, _ = listener.accept()
+                with server:
+                    for sock in (client, server):
+                        info = socketstat(sock).socket_info
+                        assert info.local_address == sock.getsockname()
+                        assert info.remote_address == sock.getpeername()
+                    assert socketstat(client).socket_info.remote_address == path
+
+
+def test_peer_gone_means_no_remote_address() -> None:
+    left, right = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    with right:
+        left.close()
+        info = socketstat(right).socket_info
+        assert info.remote_address is None
+        with pytest.raises(OSError):
+            right.getpeername()
+
+
+# ---------------------------------------------------------------------------------------------
+# Records
+
+def test_records_are_json_ready_and_readable(family: socket.AddressFamily) -> None:
+    listener, client, server = tcp_connection(family)
+    with listener, client, server:
+        stat = socketstat(client, details=True)
+        data = stat.to_dict()
+        json.dumps(data)
+        assert list(data) == list(SocketStat._fields)
+        assert data["connection_info"]["tcpi_state"] == "ESTABLISHED"
+        assert data["socket_info"]["soi_rcv"]["sbi_hiwat"] == stat.socket_info.receive_buffer_size
+        assert data["socket_info"]["local_address"] == list(client.getsockname())
+        text = repr(stat)
+        assert text.startswith("SocketStat {") and "TcpConnectionInfo {" in text
+        assert "SockbufInfo {" in text and "tcpsi_timer_keep" in text
+
+
+@pytest.mark.parametrize("record", [SocketStat, SocketInfo, TcpConnectionInfo, SockbufInfo])
+def test_records_cannot_be_built_half_way(record: type) -> None:
+    with pytest.raises(TypeError):
+        record()
+
+
+def test_records_refuse_pickling_and_say_what_to_do() -> None:
+    listener, client, server = tcp_connection(socket.AF_INET)
+    with listener, client, server:
+        stat = socketstat(client)
+        for record in (stat, stat.connection_info, stat.socket_info, stat.socket_info.soi_rcv):
+            with pytest.raises(TypeError, match="to_dict"):
+                pickle.dumps(record)
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors
+
+@pytest.mark.parametrize("bad", ["3", 3.0, None, b"3", object()])
+def test_not_an_int_and_no_fileno_is_a_type_error(bad: Any) -> None:
+    with pytest.raises(TypeError):
+        socketstat(bad)
+
+
+def test_negative_fd_and_closed_socket_object_are_value_errors() -> None:
+    with pytest.raises(ValueError):
+        socketstat(-1)
+    sock = socket.socket()
+    sock.close()
+    with pytest.raises(ValueError):
+        socketstat(sock)
+
+
+def test_huge_fd_is_an_overflow_not_a_crash() -> None:
+    with pytest.raises((OverflowError, ValueError)):
+        socketstat(2**70)
+
+
+def test_closed_fd_is_ebadf_naming_the_call() -> None:
+    sock = socket.socket()
+    fd = sock.fileno()
+    sock.close()
+    with pytest.raises(OSError) as caught:
+        socketstat(fd)
+    assert caught.value.errno == errno.EBADF
+    assert "originated from getsockopt(SOL_SOCKET, SO_TYPE)" in str(caught.value)
+
+
+def not_sockets() -> list[tuple[str, Callable[[], tuple[int, list[int]]]]]:
+    def pipe() -> tuple[int, list[int]]:
+        read, write = os.pipe()
+        return read, [read, write]
+
+    def regular_file() -> tuple[int, list[int]]:
+        fd = os.open(__file__, os.O_RDONLY)
+        return fd, [fd]
+
+    def device() -> tuple[int, list[int]]:
+        fd = os.open(os.devnull, os.O_RDONLY)
+        return fd, [fd]
+
+    return [("pipe", pipe), ("file", regular_file), ("device", device)]
+
+
+@pytest.mark.parametrize("kind, opener", not_sockets(), ids=[name for name, _ in not_sockets()])
+def test_not_a_socket_is_enotsock(kind: str, opener: Callable[[], tuple[int, list[int]]]) -> None:
+    # The crate this replaces panicked here.
+    fd, to_close = opener()
+    try:
+        with pytest.raises(OSError) as caught:
+            socketstat(fd)
+        assert caught.value.errno == errno.ENOTSOCK
+        assert "originated from getsockopt(SOL_SOCKET, SO_TYPE)" in str(caught.value)
+    finally:
+        for each in to_close:
+            os.close(each)
+
+
+class RaisingFileno:
+    def fileno(self) -> int:
+        raise RuntimeError("no fd today")
+
+
+def test_fileno_that_raises_passes_its_exception_through() -> None:
+    with pytest.raises(RuntimeError, match="no fd today"):
+        socketstat(RaisingFileno())

@@ -1,0 +1,3 @@
+from socketstat import socketstat
+
+print(socketstat("3"))
