@@ -1,0 +1,163 @@
+"""Does the floor make the very syscalls socketstat makes? Checked with strace, when installed.
+
+The parent runs ``python -m benchmarks.syscall_check LIBRARY`` under strace. The child opens the
+sockets and, for each path, calls socketstat once and the C floor once, each between marker
+syscalls (close() of a negative fd); the parent cuts the trace at the markers and compares the two
+sequences, normalised to the syscall, its symbolic arguments and its lengths.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+TRACED = "getsockopt,getsockname,getpeername,ioctl,fstat,newfstatat,statx,close"
+_MARKER = re.compile(r"^close\((-\d+)\)")
+_CALL = re.compile(r"^(\w+)\((.*)\)\s+=\s+(-?\d+)(?:\s+(\w+))?")
+
+
+def _split_arguments(text: str) -> list[str]:
+    parts: list[str] = []
+    depth = 0
+    current = ""
+    quoted = False
+    for char in text:
+        if char == '"' and not current.endswith("\\"):
+            quoted = not quoted
+        if not quoted:
+            if char in "[{(":
+                depth += 1
+            elif char in "]})":
+                depth -= 1
+            elif char == "," and depth == 0:
+                parts.append(current.strip())
+                current = ""
+                continue
+        current += char
+    if current.strip():
+        parts.append(current.strip())
+    return parts
+
+
+def normalise(line: str) -> str | None:
+    """'getsockopt(3, SOL_SOCKET, SO_PROTOCOL, [6], [4]) = 0' -> 'getsockopt(3,SOL_SOCKET,SO_PROTOCOL,[4])=0'.
+
+    Kept: the fd, symbolic constants, and lengths ([4], [128 => 16]); dropped: buffer contents.
+    """
+    match = _CALL.match(line)
+    if not match:
+        return None
+    name, arguments, result, error = match.groups()
+    kept: list[str] = []
+    parts = _split_arguments(arguments)
+    for index, part in enumerate(parts):
+        if index == 0 or re.fullmatch(r"[A-Z_][A-Z0-9_|]*", part):
+            kept.append(part)
+        elif index == len(parts) - 1 and re.fullmatch(r"\[\d+( => \d+)?\]", part):
+            kept.append(part)
+    name = "fstat" if name in ("newfstatat", "statx") else name
+    return f"{name}({','.join(kept)})={result}{' ' + error if error else ''}"
+
+
+def _child(library_path: str) -> None:
+    from benchmarks import floor
+    from benchmarks.cases import handrolled_parts
+    from benchmarks.run import import_installed_socketstat
+    from benchmarks.sockets import open_all
+    import ctypes
+
+    api, _ = import_installed_socketstat()
+    library = ctypes.CDLL(library_path)
+    library.ssb_run.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int64]
+    library.ssb_run.restype = ctypes.c_int64
+    kinds, _ = open_all()
+    plans: list[tuple[str, Any, int, int]] = []
+    for kind in kinds.values():
+        plans.append((f"socketstat/{kind.name}", lambda fd: api.socketstat(fd), floor.SNAPSHOT,
+                      kind.fd))
+    if "tcp4" in kinds:
+        fd = kinds["tcp4"].fd
+        plans.append(("socketstat_details/tcp4", lambda fd: api.socketstat(fd, details=True),
+                      floor.SNAPSHOT_DETAILS, fd))
+        if hasattr(api, "tcp_info"):
+            plans.append(("tcp_info/tcp4", lambda fd: api.tcp_info(fd), floor.TCP_INFO, fd))
+        if hasattr(api, "Sampler"):
+            sampler = api.Sampler(fd)
+            plans.append(("sampler/tcp4", lambda fd: sampler.sample(), floor.SAMPLER, fd))
+        read_all, read_tcp_info = handrolled_parts(kinds["tcp4"].sock)
+        plans.append(("handrolled/tcp4", lambda fd: read_all(), -1, fd))
+        plans.append(("handrolled_tcp_info/tcp4", lambda fd: read_tcp_info(), -1, fd))
+    for _, function, path, fd in plans:     # warm up: lazy imports, first-call work
+        function(fd)
+        if path >= 0:
+            library.ssb_run(path, fd, 1)
+    for index, (key, function, path, fd) in enumerate(plans):
+        print(f"{-1000 - 3 * index} {key}", file=sys.stderr)
+        _mark(-1000 - 3 * index)
+        function(fd)
+        _mark(-1001 - 3 * index)
+        if path >= 0:
+            library.ssb_run(path, fd, 1)
+        _mark(-1002 - 3 * index)
+
+
+def _mark(number: int) -> None:
+    try:
+        os.close(number)
+    except OSError:
+        pass
+
+
+def check(python: str, library: Path, cwd: Path) -> dict[str, Any]:
+    strace = shutil.which("strace")
+    if strace is None:
+        return {"status": "skipped", "reason": "strace is not installed"}
+    with tempfile.TemporaryDirectory(prefix="socketstat-strace-") as folder:
+        trace = Path(folder) / "trace"
+        command = [strace, "-qq", "-e", f"trace={TRACED}", "-e", "signal=none", "-o", str(trace),
+                   python, "-m", "benchmarks.syscall_check", str(library)]
+        result = subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=120)
+        if result.returncode != 0 or not trace.exists():
+            return {"status": "skipped",
+                    "reason": f"strace run failed ({result.returncode}): {result.stderr[-500:]}"}
+        lines = trace.read_text().splitlines()
+    keys: dict[int, str] = {}
+    for line in result.stderr.splitlines():
+        number, _, key = line.partition(" ")
+        if number.lstrip("-").isdigit():
+            keys[int(number)] = key
+    segments: dict[int, list[str]] = {}
+    current: int | None = None
+    for line in lines:
+        marker = _MARKER.match(line)
+        if marker:
+            current = int(marker.group(1))
+            segments[current] = []
+        elif current is not None:
+            call = normalise(line)
+            if call is not None:
+                segments[current].append(call)
+    paths: dict[str, Any] = {}
+    for start, key in keys.items():
+        python_calls = segments.get(start, [])
+        floor_calls = segments.get(start - 1, [])
+        entry: dict[str, Any] = {"python": python_calls, "calls": len(python_calls)}
+        if key.startswith("handrolled"):
+            entry["status"] = "reference"
+        else:
+            entry["floor"] = floor_calls
+            entry["status"] = "same" if python_calls == floor_calls else "DIFFERENT"
+        paths[key] = entry
+    different = [key for key, entry in paths.items() if entry["status"] == "DIFFERENT"]
+    return {"status": "DIFFERENT" if different else "same", "different": different,
+            "paths": paths}
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1])
