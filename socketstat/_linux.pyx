@@ -645,25 +645,23 @@ cdef class MemInfo:
 
 
 cdef object _address(const sockaddr_storage *storage, socklen_t length):
-    """A socket address in the form Python's socket module gives it."""
-    cdef char host[linux.NI_MAXHOST]
+    """A socket address in the form Python's socket module gives it (its makesockaddr(): the host
+    by inet_ntop, so a scoped IPv6 address carries its scope in scope_id, not in the string)."""
+    cdef char host[linux.INET6_ADDRSTRLEN]
+    cdef const linux.sockaddr_in *ipv4
+    cdef const linux.sockaddr_in6 *ipv6
     cdef const sockaddr_un *unix_address
     cdef size_t path_length
     cdef int family = storage.ss_family
-    cdef int status
-    if family == linux.AF_INET or family == linux.AF_INET6:
-        status = linux.getnameinfo(<const sockaddr *>storage, length, host, sizeof(host), NULL, 0,
-                                 linux.NI_NUMERICHOST)
-        if status != 0:
-            raise OSError(f"{linux.gai_strerror(status).decode()} (originated from getnameinfo())")
-        if family == linux.AF_INET:
-            return (host.decode("ascii"), linux.ntohs((<const linux.sockaddr_in *>storage).sin_port))
-        return (
-            host.decode("ascii"),
-            linux.ntohs((<const linux.sockaddr_in6 *>storage).sin6_port),
-            linux.ntohl((<const linux.sockaddr_in6 *>storage).sin6_flowinfo),
-            (<const linux.sockaddr_in6 *>storage).sin6_scope_id,
-        )
+    if family == linux.AF_INET:
+        ipv4 = <const linux.sockaddr_in *>storage
+        linux.inet_ntop(linux.AF_INET, &ipv4.sin_addr, host, sizeof(host))
+        return (host.decode("ascii"), linux.ntohs(ipv4.sin_port))
+    if family == linux.AF_INET6:
+        ipv6 = <const linux.sockaddr_in6 *>storage
+        linux.inet_ntop(linux.AF_INET6, &ipv6.sin6_addr, host, sizeof(host))
+        return (host.decode("ascii"), linux.ntohs(ipv6.sin6_port), linux.ntohl(ipv6.sin6_flowinfo),
+                ipv6.sin6_scope_id)
     if family == linux.AF_UNIX:
         unix_address = <const sockaddr_un *>storage
         path_length = length - linux.SUN_PATH_OFFSET if length > linux.SUN_PATH_OFFSET else 0

@@ -283,3 +283,18 @@ def test_tcp_info_alone_refuses_a_socket_that_is_not_tcp() -> None:
         with pytest.raises(OSError, match=r"TCP_INFO") as caught:
             tcp_info(udp)
         assert caught.value.errno is not None
+
+
+def test_ipv4_mapped_ipv6_addresses_match_the_socket_module() -> None:
+    with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as listener:
+        listener.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        listener.bind(("::", 0))
+        listener.listen()
+        with socket.create_connection(("127.0.0.1", listener.getsockname()[1])) as client:
+            server, _ = listener.accept()
+            with server:
+                info = socketstat(server).socket_info
+                assert info.local_address == server.getsockname()
+                assert info.remote_address == server.getpeername()
+                assert info.remote_address[0] == "::ffff:127.0.0.1"  # type: ignore[index]
+                assert socketstat(listener).socket_info.local_address == listener.getsockname()

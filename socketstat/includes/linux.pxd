@@ -59,6 +59,7 @@ cdef extern from "<time.h>" nogil:
 cdef extern from "<netinet/in.h>" nogil:
     enum: IPPROTO_TCP
     enum: IPPROTO_MPTCP      # MPTCP sockets answer TCP_INFO too (net/mptcp/sockopt.c)
+    enum: INET6_ADDRSTRLEN
 
     struct in_addr:
         uint32_t s_addr
@@ -82,14 +83,8 @@ cdef extern from "<netinet/in.h>" nogil:
 cdef extern from "<arpa/inet.h>" nogil:
     uint16_t ntohs(uint16_t value)
     uint32_t ntohl(uint32_t value)
-
-
-cdef extern from "<netdb.h>" nogil:
-    enum: NI_MAXHOST
-    enum: NI_NUMERICHOST
-    int getnameinfo(const sockaddr *addr, socklen_t addrlen, char *host, socklen_t hostlen,
-                    char *serv, socklen_t servlen, int flags)
-    const char *gai_strerror(int errcode)
+    # Cannot fail here: the family is right and the buffer holds INET6_ADDRSTRLEN.
+    const char *inet_ntop(int family, const void *address, char *text, socklen_t size)
 
 
 cdef extern from "<sys/un.h>" nogil:
