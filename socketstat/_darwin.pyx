@@ -928,7 +928,7 @@ cdef socklen_t _unix_address(const sockaddr_un *source, sockaddr_storage *out) n
 
 
 cdef Call read_snapshot(int fd, Snapshot *snap, bint details) noexcept nogil:
-    """Every syscall socketstat() makes, in order, without the GIL; returns the call that failed
+    """Every syscall socketstat() makes, in order; returns the call that failed
     (its errno in snap.error) or CALL_NONE."""
     cdef socklen_t length
     cdef const socket_info *psi = &snap.fdinfo.psi
