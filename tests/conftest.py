@@ -76,7 +76,7 @@ def fill_until_blocked(sender: socket.socket, limit: int = 8 << 20) -> int:
     return sent
 
 
-def settle(read: Callable[[], T], *, attempts: int = 50, pause: float = 0.02) -> T:
+def settle(read: Callable[[], T], *, attempts: int = 150, pause: float = 0.02) -> T:
     """Read until two consecutive reads agree: loopback has delivered and acknowledged."""
     previous = read()
     for _ in range(attempts):
