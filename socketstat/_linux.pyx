@@ -845,11 +845,11 @@ _CALL_NAMES = (
 
 
 # Why the GIL is not released around these syscalls: they never block (getsockopt and the queue
-# ioctls take the socket lock for microseconds at most), and releasing and re-taking the GIL costs
-# about 410 instructions (~90 ns) per call, 3% of socketstat() and 6% of Sampler.sample(); under
-# contention it made the caller's throughput erratic (3-42% of its solo rate beside a CPU-bound
-# thread, against a steady even split when held). Measured with benchmarks/gil.py; the stdlib's
-# socket.getsockopt holds the GIL too.
+# ioctls take the socket lock for microseconds at most), releasing and re-taking the GIL costs
+# about 410 instructions (~100 ns) per call, 3% of socketstat() and 6% of Sampler.sample(), and
+# beside a CPU-bound thread a caller that releases it is starved (0-42% of its solo rate across
+# runs, p99 calls at the 5 ms switch interval) where one that holds it splits the interpreter
+# evenly. Measured by benchmarks/gil.py; the stdlib's socket.getsockopt holds it too.
 
 cdef inline int _getsockopt_int(int fd, int level, int name, int *value) noexcept:
     cdef socklen_t length = sizeof(int)
