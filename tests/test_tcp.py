@@ -298,3 +298,28 @@ def test_ipv4_mapped_ipv6_addresses_match_the_socket_module() -> None:
                 assert info.remote_address == server.getpeername()
                 assert info.remote_address[0] == "::ffff:127.0.0.1"  # type: ignore[index]
                 assert socketstat(listener).socket_info.local_address == listener.getsockname()
+
+
+def test_mptcp_sockets_report_their_tcp_info() -> None:
+    try:
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_MPTCP)
+    except OSError as error:  # net.mptcp.enabled=0, or a kernel built without MPTCP
+        pytest.skip(f"this kernel refuses MPTCP sockets: {error}")
+    with listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_MPTCP) as client:
+            client.connect(listener.getsockname())
+            server, _ = listener.accept()
+            with server:
+                client.sendall(b"m" * 1234)
+                settle(lambda: socketstat(server).unreceived)
+                stat = socketstat(server)
+                assert stat.socket_info.protocol == socket.IPPROTO_MPTCP
+                assert stat.unreceived == ioctl_int(server, SIOCINQ) == 1234
+                assert stat.connection_info is not None
+                assert stat.connection_info.state is TcpState.ESTABLISHED
+                assert stat.connection_info.tcpi_bytes_received == decode(raw_tcp_info(server))[
+                    "tcpi_bytes_received"] == 1234
+                assert stat.socket_info.remote_address == server.getpeername()
+                assert socketstat(listener).accept_queue == 0
