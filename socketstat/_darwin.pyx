@@ -792,6 +792,8 @@ cdef class SocketStat:
         return None
 
     cdef inline bint _listening_tcp(self):
+        if self.socket_info is None:  # a record made by SocketStat.__new__, never filled
+            return False
         cdef const socket_info *info = &self.socket_info._info
         return (info.soi_kind == darwin.SOCKINFO_TCP
                 and info.soi_proto.pri_tcp.tcpsi_state == darwin.TSI_S_LISTEN)

@@ -528,12 +528,14 @@ cdef class TcpInfo:
         return self.tcpi_bytes_acked
 
     @staticmethod
-    def from_bytes(raw):
-        """A TcpInfo from the bytes of a ``struct tcp_info`` prefix, however long, e.g. what
-        ``sock.getsockopt(IPPROTO_TCP, TCP_INFO, 512)`` returned; members beyond it are None."""
+    def from_bytes(raw not None):
+        """A TcpInfo from the bytes of a ``struct tcp_info`` prefix, e.g. what
+        ``sock.getsockopt(IPPROTO_TCP, TCP_INFO, 512)`` returned: at least the 232 bytes of Linux
+        5.4, the oldest layout supported (ValueError otherwise); members beyond it are None."""
         cdef const unsigned char[::1] view = raw
-        if view.shape[0] == 0:
-            return tcp_info_from_buffer(NULL, 0)
+        if <size_t>view.shape[0] < linux.END_tcpi_snd_wnd:
+            raise ValueError(f"{view.shape[0]} bytes is shorter than struct tcp_info of Linux 5.4 "
+                             f"({linux.END_tcpi_snd_wnd} bytes), the oldest layout socketstat supports")
         return tcp_info_from_buffer(&view[0], view.shape[0])
 
     def to_dict(self):
@@ -653,6 +655,8 @@ cdef object _address(const sockaddr_storage *storage, socklen_t length):
     cdef const sockaddr_un *unix_address
     cdef size_t path_length
     cdef int family = storage.ss_family
+    if length < sizeof(linux.sa_family_t):
+        return None
     if family == linux.AF_INET:
         ipv4 = <const linux.sockaddr_in *>storage
         linux.inet_ntop(linux.AF_INET, &ipv4.sin_addr, host, sizeof(host))
@@ -981,7 +985,8 @@ def socketstat(fd, *, bint details=False):
         info._remote_length = sizeof(sockaddr_storage)
         if linux.getpeername(descriptor, <sockaddr *>&info._remote, &info._remote_length) != 0:
             info._remote_length = 0
-            if errno != ENOTCONN:
+            # EOPNOTSUPP: a family without peers (packet sockets), so there is none.
+            if errno != ENOTCONN and errno != EOPNOTSUPP:
                 _raise_from(CALL_GETPEERNAME, errno)
 
     if details:
@@ -1070,10 +1075,13 @@ cdef Sample _new_sample(bint tcp):
 
 cdef object _difference(TcpInfo later, TcpInfo earlier, size_t end, uint64_t later_value,
                         uint64_t earlier_value):
-    # Counters a kernel did not fill have no difference; unsigned subtraction keeps u32 counters
-    # right across one wrap.
+    # Counters a kernel did not fill have no difference. These are u64 byte counters, which never
+    # wrap: one that went backwards was read from another socket, whose fd got the same number.
     if later._length < end or earlier._length < end:
         return None
+    if later_value < earlier_value:
+        raise ValueError("a byte counter went backwards between the two samples: the fd now "
+                         "belongs to another socket (was the sampled socket closed?)")
     return later_value - earlier_value
 
 
@@ -1148,8 +1156,9 @@ cdef class Sampler:
     cdef int _samples_taken
 
     def __init__(self, fd):
-        cdef SocketStat first = socketstat(fd)
+        # fileno() once: the identity and the samples must come from the same descriptor.
         self._fd = linux.PyObject_AsFileDescriptor(fd)
+        cdef SocketStat first = socketstat(self._fd)
         self._source = fd
         self.socket_info = first.socket_info
         self._tcp = first.connection_info is not None
@@ -1176,6 +1185,8 @@ cdef class Sampler:
         cdef int failure = 0
         cdef Call failed = CALL_NONE
         cdef linux.timespec now
+        if sample is None:
+            raise TypeError("this Sampler was never initialised: make one with Sampler(fd)")
         if self._tcp:
             failure = read_tcp_info(self._fd, sample.connection_info)
             if failure != 0:

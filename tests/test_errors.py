@@ -10,7 +10,8 @@ from typing import Any, Callable
 
 import pytest
 
-from socketstat import Sampler, SocketStat, TcpInfo, socketstat, tcp_info
+from socketstat import (MemInfo, Sample, SampleDelta, Sampler, SocketInfo, SocketStat, TcpInfo,
+                        socketstat, tcp_info)
 
 CALLS: list[Callable[[Any], object]] = [socketstat, tcp_info, Sampler]
 
@@ -103,10 +104,14 @@ def test_fileno_that_raises_passes_its_exception_through(call: Callable[[Any], o
         call(BadFileno())
 
 
-@pytest.mark.parametrize("record", [TcpInfo, SocketStat])
-def test_records_cannot_be_built_half_way(record: type) -> None:
+@pytest.mark.parametrize("record", [TcpInfo, SocketStat, SocketInfo, MemInfo, Sample, SampleDelta])
+def test_records_cannot_be_built_half_way(record: Any) -> None:
     with pytest.raises(TypeError):
         record()
+    # Bypassing __init__ gives an empty record: it must still print and convert, never crash.
+    empty = record.__new__(record)
+    repr(empty)
+    empty.to_dict()
 
 
 def test_records_refuse_pickling_and_say_what_to_do() -> None:

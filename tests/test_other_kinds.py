@@ -34,7 +34,8 @@ def test_connected_udp(family: socket.AddressFamily) -> None:
         sent = socketstat(sender)
         assert sent.socket_info.remote_address == sender.getpeername()
         assert sent.socket_info.local_address == sender.getsockname()
-        assert sent.unsent >= 0
+        # SIOCOUTQ on UDP is send-buffer memory still held (sk_wmem_alloc), 0 once loopback is done.
+        assert settle(lambda: socketstat(sender).unsent) == sender_outq(sender) == 0
 
 
 def test_unbound_udp() -> None:
@@ -104,3 +105,26 @@ def sender_outq(sock: socket.socket) -> int:
     import struct
     import termios
     return struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, b"\0" * 4))[0]  # type: ignore[no-any-return]
+
+
+def test_packet_socket_has_no_peer() -> None:
+    ETH_P_ALL = 0x0003
+    try:
+        packet = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    except PermissionError:
+        pytest.skip("AF_PACKET needs CAP_NET_RAW")
+    with packet:
+        stat = socketstat(packet)
+        assert stat.socket_info.family == socket.AF_PACKET
+        assert stat.socket_info.type == socket.SOCK_RAW
+        assert stat.socket_info.remote_address is None  # getpeername: EOPNOTSUPP
+        assert stat.unreceived == 0 and stat.connection_info is None
+        assert isinstance(stat.socket_info.local_address, bytes)  # the raw sockaddr_ll bytes
+
+
+def test_netlink_socket_has_no_queue_ioctl() -> None:
+    import errno
+    with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE) as netlink:
+        with pytest.raises(OSError, match=r"ioctl\(SIOCINQ\)") as caught:
+            socketstat(netlink)
+        assert caught.value.errno == errno.ENOTTY

@@ -118,3 +118,34 @@ def test_closed_fd_under_a_sampler_is_ebadf() -> None:
     with pytest.raises(OSError, match="TCP_INFO") as caught:
         sampler.sample()
     assert caught.value.errno == 9
+
+
+def test_an_uninitialised_sampler_raises_instead_of_crashing() -> None:
+    sampler = Sampler.__new__(Sampler)
+    with pytest.raises(TypeError, match="Sampler\\(fd\\)"):
+        sampler.sample()
+    with pytest.raises(ValueError):
+        sampler.delta()
+
+
+def test_delta_refuses_counters_from_another_socket_on_a_reused_fd() -> None:
+    listener, client, server = tcp_connection(socket.AF_INET)
+    with listener, server:
+        client.sendall(b"x" * 100000)
+        received = 0
+        while received < 100000:
+            received += len(server.recv(65536))
+        settle(lambda: socketstat(client).connection_info.tcpi_bytes_acked)  # type: ignore[union-attr]
+        fd = client.fileno()
+        sampler = Sampler(fd)
+        sampler.sample()
+        client.close()
+        # A new connection takes the lowest free fd number: the sampled one.
+        fresh = socket.create_connection(listener.getsockname())
+        try:
+            assert fresh.fileno() == fd
+            sampler.sample()
+            with pytest.raises(ValueError, match="another socket"):
+                sampler.delta()
+        finally:
+            fresh.close()

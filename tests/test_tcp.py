@@ -3,6 +3,7 @@ the uapi offsets, the socket module, fcntl.ioctl, and ss from iproute2)."""
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import re
@@ -68,7 +69,10 @@ def test_from_bytes_with_random_bytes_matches_the_independent_decoder() -> None:
             assert getattr(record, name) == expected[name], name
 
 
-@pytest.mark.parametrize("release, length", sorted(SIZES_BY_RELEASE.items()))
+SUPPORTED = {release: length for release, length in SIZES_BY_RELEASE.items() if length >= 232}
+
+
+@pytest.mark.parametrize("release, length", sorted(SUPPORTED.items()))
 def test_members_an_older_kernel_did_not_fill_are_none(release: str, length: int) -> None:
     raw = os.urandom(SIZE)
     record = TcpInfo.from_bytes(raw[:length])
@@ -82,10 +86,21 @@ def test_members_an_older_kernel_did_not_fill_are_none(release: str, length: int
             assert value == expected[name], name
 
 
+@pytest.mark.parametrize("length", [0, 1, 103, 104, 192, 231])
+def test_from_bytes_refuses_layouts_older_than_the_oldest_supported_kernel(length: int) -> None:
+    # Members a 5.4 kernel fills are typed int: a shorter struct cannot keep that promise.
+    with pytest.raises(ValueError, match="Linux 5.4"):
+        TcpInfo.from_bytes(bytes(length))
+
+
+def test_from_bytes_refuses_none() -> None:
+    with pytest.raises(TypeError):
+        TcpInfo.from_bytes(None)  # type: ignore[arg-type]
+
+
 def test_from_bytes_of_more_than_the_struct_keeps_the_known_prefix() -> None:
     raw = os.urandom(SIZE + 40)
     assert TcpInfo.from_bytes(raw).length == SIZE
-    assert TcpInfo.from_bytes(b"").tcpi_pacing_rate is None
 
 
 def test_live_tcp_info_matches_raw_getsockopt(tcp: tuple[socket.socket, ...]) -> None:
@@ -238,7 +253,6 @@ def test_tcp_figures_against_ss(tcp: tuple[socket.socket, ...]) -> None:
     assert int(ss_field(line, "bytes_sent")) == info.tcpi_bytes_sent
     assert int(ss_field(line, "ino")) == stat.socket_info.inode
     assert int(ss_field(line, "sk"), 16) == stat.socket_info.cookie
-    assert line.split(" bbr " if " bbr " in line else " ")[0]  # the line names the algorithm
     assert f" {stat.socket_info.congestion_control} " in f" {line} "
     skmem = dict(re.findall(r"([a-z]+)(\d+)", ss_field(line, "skmem").strip("()")))
     meminfo = stat.socket_info.meminfo
@@ -282,7 +296,7 @@ def test_tcp_info_alone_refuses_a_socket_that_is_not_tcp() -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
         with pytest.raises(OSError, match=r"TCP_INFO") as caught:
             tcp_info(udp)
-        assert caught.value.errno is not None
+        assert caught.value.errno in (errno.EOPNOTSUPP, errno.ENOPROTOOPT)
 
 
 def test_ipv4_mapped_ipv6_addresses_match_the_socket_module() -> None:
