@@ -8,7 +8,7 @@ cdef extern from "<sys/socket.h>" nogil:
     ctypedef unsigned short sa_family_t
 
     struct sockaddr:
-        sa_family_t sa_family
+        pass
 
     struct sockaddr_storage:
         sa_family_t ss_family
@@ -62,10 +62,9 @@ cdef extern from "<netinet/in.h>" nogil:
     enum: INET6_ADDRSTRLEN
 
     struct in_addr:
-        uint32_t s_addr
+        pass
 
     struct sockaddr_in:
-        sa_family_t sin_family
         uint16_t sin_port
         in_addr sin_addr
 
@@ -73,7 +72,6 @@ cdef extern from "<netinet/in.h>" nogil:
         pass
 
     struct sockaddr_in6:
-        sa_family_t sin6_family
         uint16_t sin6_port
         uint32_t sin6_flowinfo
         in6_addr sin6_addr
@@ -89,7 +87,6 @@ cdef extern from "<arpa/inet.h>" nogil:
 
 cdef extern from "<sys/un.h>" nogil:
     struct sockaddr_un:
-        sa_family_t sun_family
         char sun_path[108]
 
     # offsetof(struct sockaddr_un, sun_path): a Unix address's length counts from here (unix(7)).
