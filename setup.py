@@ -1,14 +1,17 @@
 """Builds socketstat's backend for the operating system it runs on, and only that one."""
 
 import os
-import sys
-
 import shutil
+import sys
 from pathlib import Path
 
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "socketstat" / "codegen"))
+import render  # noqa: E402  (the field tables' renderer, socketstat/codegen/render.py)
 
 BACKENDS = {
     "linux": "socketstat/_linux.pyx",
@@ -18,6 +21,9 @@ BACKENDS = {
 platform = "darwin" if sys.platform == "darwin" else sys.platform.rstrip("0123456789")
 if platform not in BACKENDS:
     sys.exit(f"socketstat supports {', '.join(sorted(BACKENDS))}; this is {sys.platform!r}")
+
+# The records' properties come from the field tables: render them before Cython reads the .pyx.
+render.write_pxi(platform)
 
 # Developer builds (SOCKETSTAT_WERROR=1, as .ci/run sets) turn our own C warnings into errors.
 extra_compile_args = ["-Werror"] if os.environ.get("SOCKETSTAT_WERROR") == "1" else []
@@ -31,13 +37,18 @@ extension = Extension(
 
 
 class build_py_with_stubs(build_py):
-    """Ship the hand-written stubs of stubs/socketstat/ inside the package, with py.typed (PEP 561)."""
+    """Ship the stubs of stubs/socketstat/ inside the package, with py.typed (PEP 561).
+
+    An editable install imports the package from the source tree, so there the stubs are copied
+    beside the source (git ignores the copies); every other build puts them in the wheel.
+    """
 
     def run(self):
         super().run()
-        target = Path(self.build_lib) / "socketstat"
-        for stub in Path("stubs/socketstat").iterdir():
-            shutil.copy(stub, target / stub.name)
+        target = HERE / "socketstat" if self.editable_mode else Path(self.build_lib) / "socketstat"
+        for stub in sorted(Path(HERE / "stubs/socketstat").iterdir()):
+            if stub.suffix == ".pyi" or stub.name == "py.typed":
+                shutil.copy(stub, target / stub.name)
 
 
 setup(

@@ -2,55 +2,61 @@
 
     >>> from socketstat import socketstat
     >>> st = socketstat(sock)      # an int fd, or anything with fileno()
-    >>> st.unreceived, st.unsent, st.connection_info.tcpi_rtt
+    >>> st.unreceived, st.unsent, st.connection_info.rtt
 
-The backend for this operating system is a compiled extension, chosen here once.
+The names in ``__all__`` up to ``TcpState`` are the portable contract: the same names, types and
+units on every platform. The rest are this platform's own records, in the kernel's units. The
+backend for this operating system is a compiled extension, chosen here once.
 """
 
 import sys
 
-if sys.platform.startswith("linux"):
-    _backend_name = "socketstat._linux"
-elif sys.platform == "darwin":
-    _backend_name = "socketstat._darwin"
-else:
-    raise ImportError(
-        f"socketstat supports Linux and macOS; this platform is {sys.platform!r}"
-    )
+from socketstat._common import TcpState as TcpState, unbuilt_backend
+from socketstat._contract import Address as Address
 
-try:
-    if _backend_name == "socketstat._linux":
+if sys.platform.startswith("linux"):
+    try:
         from socketstat._linux import (
+            LinuxTcpState as LinuxTcpState,
             MemInfo as MemInfo,
             Sample as Sample,
             SampleDelta as SampleDelta,
             Sampler as Sampler,
             SocketInfo as SocketInfo,
             SocketStat as SocketStat,
+            TcpInfo as ConnectionInfo,
             TcpInfo as TcpInfo,
-            TcpState as TcpState,
             socketstat as socketstat,
             tcp_info as tcp_info,
         )
-    else:
-        from socketstat._darwin import (  # type: ignore[no-redef]
+    except ModuleNotFoundError as error:
+        raise unbuilt_backend(error, "socketstat._linux") from None
+    __all__ = [
+        "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
+        "LinuxTcpState", "MemInfo", "Sample", "SampleDelta", "Sampler", "TcpInfo", "tcp_info",
+    ]
+elif sys.platform == "darwin":
+    try:
+        from socketstat._darwin import (
+            DarwinTcpState as DarwinTcpState,
             SockbufInfo as SockbufInfo,
             SocketInfo as SocketInfo,
             SocketStat as SocketStat,
             TcpConnectionFlags as TcpConnectionFlags,
+            TcpConnectionInfo as ConnectionInfo,
             TcpConnectionInfo as TcpConnectionInfo,
             TcpConnectionOptions as TcpConnectionOptions,
-            TcpState as TcpState,
             socketstat as socketstat,
         )
-except ModuleNotFoundError as error:
-    if error.name != _backend_name:
-        raise
-    raise ImportError(
-        f"socketstat's compiled backend {_backend_name} is missing: this looks like an unbuilt "
-        "source tree. Install the package (python -m pip install .) and import it from outside "
-        "the source directory."
-    ) from None
+    except ModuleNotFoundError as error:
+        raise unbuilt_backend(error, "socketstat._darwin") from None
+    __all__ = [
+        "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
+        "DarwinTcpState", "SockbufInfo", "TcpConnectionFlags", "TcpConnectionInfo",
+        "TcpConnectionOptions",
+    ]
+else:
+    raise ImportError(f"socketstat supports Linux and macOS; this platform is {sys.platform!r}")
 
-__all__ = ["SocketInfo", "SocketStat", "TcpState", "socketstat"]
+del sys, unbuilt_backend
 __version__ = "0.1.0"

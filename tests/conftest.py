@@ -17,14 +17,6 @@ REPO = Path(__file__).resolve().parents[1]
 
 T = TypeVar("T")
 
-# These exercise the Linux backend (and, for the cross-check and the benchmark floor, a Linux host);
-# test_darwin.py and test_typing_darwin.py cover macOS.
-if sys.platform != "linux":
-    collect_ignore = ["test_tcp.py", "test_errors.py", "test_records.py", "test_sampler.py",
-                      "test_other_kinds.py", "test_typing.py", "test_crosscheck.py",
-                      "test_benchmarks_smoke.py"]
-
-
 def pytest_configure(config: pytest.Config) -> None:
     # Tests must exercise the built, installed package: a source-tree import would test nothing.
     location = Path(socketstat.__file__).resolve()

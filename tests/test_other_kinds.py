@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
+
+# Before the imports below, which name what only this platform builds.
+if sys.platform != "linux":
+    pytest.skip("the Linux backend's UDP, Unix, packet and netlink sockets", allow_module_level=True)
 
 from conftest import loopback, settle
 from socketstat import socketstat

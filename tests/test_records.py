@@ -1,9 +1,11 @@
-"""The list of fields is declared in several places (C header, pxd, pyx, stubs, repr, to_dict):
-prove they agree, and that every returned value has the type the stubs promise."""
+"""Each record's members are declared once, in socketstat/codegen's tables: prove the C header,
+the table, the built records and the installed stubs agree, and that every returned value has
+the type the stubs promise."""
 
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 import re
 import socket
@@ -19,59 +21,88 @@ import socketstat
 from conftest import REPO, tcp_connection
 from socketstat import MemInfo, Sample, SampleDelta, Sampler, SocketInfo, SocketStat, TcpInfo
 
-STUBS = Path(socketstat.__file__).parent / "_linux.pyi"  # the installed copy
+if sys.platform != "linux":
+    pytest.skip("the Linux backend's records", allow_module_level=True)
+
+PACKAGE = Path(socketstat.__file__).parent  # the installed copy, stubs included
 
 
-def header_members() -> list[str]:
+def codegen(name: str) -> Any:
+    """One of socketstat/codegen's modules, imported from the repository by path."""
+    directory = REPO / "socketstat" / "codegen"
+    sys.path.insert(0, str(directory))
+    try:
+        spec = importlib.util.spec_from_file_location(name, directory / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    finally:
+        sys.path.remove(str(directory))
+
+
+def header_members(struct: str) -> list[str]:
+    """Member names of ``struct <name> {...};`` in linux_tcp_info.h, union members included."""
     header = (REPO / "socketstat/includes/linux_tcp_info.h").read_text()
-    body = header[header.index("struct socketstat_tcp_info {"):header.index("};")]
-    body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
+    header = re.sub(r"/\*.*?\*/", "", header, flags=re.S)
+    body = header[header.index(f"struct {struct} {{") + len(f"struct {struct} {{"):]
+    depth, end = 1, 0
+    for end, character in enumerate(body):
+        depth += {"{": 1, "}": -1}.get(character, 0)
+        if depth == 0:
+            break
     members: list[str] = []
-    for declaration in body.split(";")[:-1]:
-        declaration = declaration.split("{")[-1]
+    for declaration in re.sub(r"\b(union|struct)\s*\{|\}", "", body[:end]).split(";"):
         for part in declaration.split(","):
-            name = part.split(":")[0].split()[-1]
-            members.append(name)
+            if part.strip():
+                members.append(part.split(":")[0].split()[-1])
     return members
 
 
-def pxd_members() -> list[str]:
-    pxd = (REPO / "socketstat/includes/linux.pxd").read_text()
-    block = pxd[pxd.index("struct socketstat_tcp_info:"):]
-    block = block[:block.index("\n\n")]
-    return re.findall(r"^\s+u?int\d+_t (\w+)$", block, flags=re.M)
-
-
-def stub_classes() -> dict[str, dict[str, str]]:
-    """class name -> {property name: annotation source} from the installed stub."""
-    tree = ast.parse(STUBS.read_text())
+def stub_classes(path: Path) -> dict[str, dict[str, str]]:
+    """class name -> {property name: annotation source}, base classes' properties included."""
+    tree = ast.parse(path.read_text())
     classes: dict[str, dict[str, str]] = {}
-    for node in tree.body:
+    if path.name != "_contract.py":
+        classes.update(stub_classes(path.with_name("_contract.py")))
+    for node in ast.walk(tree):  # _contract.py declares its classes under TYPE_CHECKING
         if isinstance(node, ast.ClassDef):
-            classes[node.name] = {
+            properties: dict[str, str] = {}
+            for base in node.bases:
+                if isinstance(base, ast.Name):
+                    properties.update(classes.get(base.id, {}))
+            properties.update({
                 item.name: ast.unparse(item.returns)
                 for item in node.body
                 if isinstance(item, ast.FunctionDef) and item.returns is not None
                 and any(isinstance(d, ast.Name) and d.id == "property" for d in item.decorator_list)
-            }
+            })
+            classes[node.name] = properties
     return classes
 
 
+STUBS = stub_classes(PACKAGE / "_linux.pyi")
+
+
 def test_tcp_info_members_agree_everywhere() -> None:
-    members = header_members()
-    assert len(members) == 70
-    assert pxd_members() == members
-    assert list(TcpInfo._fields) == members
-    stub = stub_classes()["TcpInfo"]
-    assert [name for name in stub if name.startswith("tcpi_")] == members
-    assert [name for name in stub if not name.startswith("tcpi_") and name != "length"] == list(
-        TcpInfo._derived_fields)
+    linux = codegen("linux")
+    contract = codegen("contract")
+    table = [field.name for field in linux.TCP_INFO.members]
+    top_level = [field.name for field in linux.TCP_INFO.members
+                 if not field.c_path or field.nested_ctype]
+    nested = [field.c_path.split(".")[1] for field in linux.TCP_INFO.members if field.c_path]
+    assert header_members("socketstat_tcp_info") == top_level + ["tcpi_tail_7_0"]
+    assert sorted(header_members("socketstat_tcp_info_tail_7_0")) == sorted(nested)
+    portable = [row.name for row in contract.CONNECTION_INFO]
+    assert list(TcpInfo._fields) == portable + table
+    stub = STUBS["TcpInfo"]
+    assert [name for name in stub if name.startswith("tcpi_")] == table
 
 
 @pytest.mark.parametrize("record", [TcpInfo, MemInfo, SocketInfo, SocketStat, Sample, SampleDelta])
 def test_stub_properties_are_exactly_the_record_fields(record: type) -> None:
-    stub = stub_classes()[record.__name__]
-    listed = set(getattr(record, "_fields")) | set(getattr(record, "_derived_fields", ()))
+    stub = STUBS[record.__name__]
+    listed = set(getattr(record, "_fields"))
     extras = {"length"} if record is TcpInfo else set()
     assert set(stub) == listed | extras
     for name in listed | extras:
@@ -80,14 +111,13 @@ def test_stub_properties_are_exactly_the_record_fields(record: type) -> None:
 
 
 def resolve(annotation: str) -> Any:
-    namespace = {name: getattr(socketstat, name) for name in socketstat.__all__ if hasattr(socketstat, name)}
-    namespace.update(vars(socketstat._linux), socket=socket, typing=typing, Any=Any)
-    namespace["_Address"] = tuple | str | bytes
+    namespace = {name: getattr(socketstat, name) for name in socketstat.__all__}
+    namespace.update(socket=socket, typing=typing, Any=Any, Address=tuple | str | bytes)
     return eval(annotation, namespace)  # noqa: S307 - our own stub text
 
 
 def assert_matches_stub(record: object) -> None:
-    for name, annotation in stub_classes()[type(record).__name__].items():
+    for name, annotation in STUBS[type(record).__name__].items():
         value = getattr(record, name)
         expected = resolve(annotation)
         assert isinstance(value, expected), f"{type(record).__name__}.{name} = {value!r} is not {annotation}"
@@ -120,12 +150,13 @@ def test_repr_and_to_dict_follow_the_field_lists() -> None:
         json.dumps(data)  # plain data
         assert list(data) == list(SocketStat._fields)
         connection = data["connection_info"]
-        assert list(connection) == list(TcpInfo._fields) + list(TcpInfo._derived_fields)
-        assert connection["tcpi_state"] == "ESTABLISHED"
+        assert list(connection) == list(TcpInfo._fields)
+        assert connection["state"] == connection["tcpi_state"] == "ESTABLISHED"
         assert data["socket_info"]["local_address"] == list(client.getsockname())
         assert data["socket_info"]["family"] == "AF_INET"
         # repr: one line per field, in order, state and family by name, ports in host order.
         positions = [text.index(f"\n        {name}: ") for name in TcpInfo._fields]
+        assert "\n        state: ESTABLISHED," in text
         assert positions == sorted(positions)
         assert "tcpi_state: ESTABLISHED," in text
         assert f"local_address: {client.getsockname()!r}," in text
@@ -133,12 +164,29 @@ def test_repr_and_to_dict_follow_the_field_lists() -> None:
         assert text.endswith("\n}")
 
 
-def test_unknown_tcp_state_stays_an_int() -> None:
+def test_unknown_tcp_state_stays_an_int_and_has_no_portable_name() -> None:
     raw = bytearray(280)
     raw[0] = 200
     record = TcpInfo.from_bytes(bytes(raw))
     assert record.tcpi_state == 200 and type(record.tcpi_state) is int
-    assert record.to_dict()["tcpi_state"] == 200
+    assert record.state is None
+    assert record.to_dict()["tcpi_state"] == 200 and record.to_dict()["state"] is None
+
+
+@pytest.mark.parametrize("number, raw_name, portable", [
+    (1, "ESTABLISHED", "ESTABLISHED"), (2, "SYN_SENT", "SYN_SENT"), (3, "SYN_RECV", "SYN_RECEIVED"),
+    (4, "FIN_WAIT1", "FIN_WAIT_1"), (5, "FIN_WAIT2", "FIN_WAIT_2"), (6, "TIME_WAIT", "TIME_WAIT"),
+    (7, "CLOSE", "CLOSED"), (8, "CLOSE_WAIT", "CLOSE_WAIT"), (9, "LAST_ACK", "LAST_ACK"),
+    (10, "LISTEN", "LISTEN"), (11, "CLOSING", "CLOSING"), (12, "NEW_SYN_RECV", "SYN_RECEIVED"),
+    (13, "BOUND_INACTIVE", "CLOSED"),
+])
+def test_every_linux_state_has_its_portable_name(number: int, raw_name: str, portable: str) -> None:
+    # include/net/tcp_states.h numbering, written here independently of the backend's enum.
+    raw = bytearray(280)
+    raw[0] = number
+    record = TcpInfo.from_bytes(bytes(raw))
+    assert record.tcpi_state is socketstat.LinuxTcpState[raw_name]
+    assert record.state is socketstat.TcpState[portable]
 
 
 def test_stubs_ship_inside_the_package() -> None:

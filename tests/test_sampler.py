@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import socket
+import sys
 import time
 import tracemalloc
 
 import pytest
 
+# Before the imports below, which name what only this platform builds.
+if sys.platform != "linux":
+    pytest.skip("Sampler, Linux only for now", allow_module_level=True)
+
 from conftest import fill_until_blocked, settle, tcp_connection
 from socketstat import Sampler, TcpInfo, socketstat
+
 
 # Members that move with the clock between two reads of an idle connection.
 MOVING = {"tcpi_last_data_sent", "tcpi_last_data_recv", "tcpi_last_ack_recv", "tcpi_pacing_rate",

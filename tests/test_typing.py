@@ -1,49 +1,87 @@
-"""The stubs, checked: mypy --strict over usage against the installed package, wrong usages
-rejected, and stubtest against the compiled module."""
+"""The stubs, checked: the portable usage passes mypy --strict under every platform and wrong
+usages fail under each; this platform's usage and stubtest against the compiled module; the
+repository's own modules and tests pass mypy; every stub docstring is the runtime's."""
 
 from __future__ import annotations
 
+import ast
+import inspect
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+import socketstat
+from conftest import REPO
+
 HERE = Path(__file__).parent / "typing"
+PLATFORMS = ["linux", "darwin"]  # freebsd and win32 join when their backends do
+INSTALLED = Path(socketstat.__file__).parent
 
 
-def mypy(*arguments: str, cwd: Path = Path("/")) -> subprocess.CompletedProcess[str]:
+def mypy(*arguments: str, cwd: Path = Path("/"),
+         python: str = sys.executable) -> subprocess.CompletedProcess[str]:
     # Run outside the repository root, so mypy sees the installed package and its stubs, not
     # the source tree.
     environment = dict(os.environ, MYPY_CACHE_DIR=os.devnull)
-    return subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", *arguments],
+    return subprocess.run([sys.executable, "-m", "mypy", "--no-incremental",
+                           "--python-executable", python, *arguments],
                           capture_output=True, text=True, cwd=cwd, env=environment)
 
 
-def test_usage_passes_strict() -> None:
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_portable_usage_passes_strict_on_every_platform(platform: str) -> None:
+    result = mypy("--strict", "--platform", platform, str(HERE / "portable_usage.py"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+@pytest.mark.parametrize("case, messages", [
+    ("portable_wrong_none_check.py", ['Item "None" of', 'has no attribute "rtt"']),
+    ("portable_wrong_field.py", ['has no attribute "srtt"']),
+    ("portable_wrong_fd.py", ['Argument 1 to "socketstat" has incompatible type "str"']),
+    ("portable_wrong_optional_as_int.py", ['expression has type "int | None", variable has type "int"']),
+    ("portable_wrong_type.py", ['expression has type "float", variable has type "int"',
+                                'has no attribute "FIN_WAIT1"']),
+])
+def test_wrong_portable_usage_fails_on_every_platform(platform: str, case: str,
+                                                      messages: list[str]) -> None:
+    result = mypy("--strict", "--platform", platform, str(HERE / case))
+    assert result.returncode == 1, result.stdout + result.stderr
+    for message in messages:
+        assert message.lower() in result.stdout.lower(), result.stdout
+
+
+def test_linux_usage_passes_strict() -> None:
     result = mypy("--strict", "--platform", "linux", str(HERE / "linux_usage.py"))
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("case, message", [
-    ("linux_wrong_none_check.py", 'Item "None" of "TcpInfo | None" has no attribute "tcpi_rtt"'),
-    ("linux_wrong_field.py", '"TcpInfo" has no attribute "tcpi_no_such_field"'),
-    ("linux_wrong_fd.py", 'Argument 1 to "socketstat" has incompatible type "str"'),
-    ("linux_wrong_optional_as_int.py", 'incompatible types in assignment'),
-])
-def test_wrong_usage_fails(case: str, message: str) -> None:
-    result = mypy("--strict", "--platform", "linux", str(HERE / case))
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert message.lower() in result.stdout.lower(), result.stdout
+def test_raw_members_are_per_platform() -> None:
+    # A raw struct member through the portable names: fine for Linux, refused for macOS.
+    result = mypy("--strict", "--platform", "linux", str(HERE / "linux_raw_member.py"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = mypy("--strict", "--platform", "darwin", str(HERE / "linux_raw_member.py"))
+    assert result.returncode == 1 and 'has no attribute "tcpi_rtt"' in result.stdout, result.stdout
+
+
+def test_misspelled_linux_member_fails() -> None:
+    result = mypy("--strict", "--platform", "linux", str(HERE / "linux_wrong_field.py"))
+    assert result.returncode == 1
+    assert '"TcpInfo" has no attribute "tcpi_no_such_field"' in result.stdout, result.stdout
 
 
 def test_stubtest_against_the_built_module(tmp_path: Path) -> None:
     # The package ships every platform's stub (so mypy --platform darwin works anywhere); only
-    # this platform's backend is built, so the other is allowed to be missing at run time.
-    other = "socketstat._darwin" if sys.platform == "linux" else "socketstat._linux"
+    # this platform's backend is built, so the others may be missing at run time: nothing else
+    # is allowed.
+    others = [f"socketstat._{name}" for name in PLATFORMS if not sys.platform.startswith(name)]
     allowlist = tmp_path / "allowlist.txt"
-    allowlist.write_text(other + "\n")
+    allowlist.write_text("\n".join(others) + "\n")
     result = subprocess.run([sys.executable, "-m", "mypy.stubtest", "socketstat",
                              "--allowlist", str(allowlist)],
                             capture_output=True, text=True, cwd="/")
@@ -51,8 +89,70 @@ def test_stubtest_against_the_built_module(tmp_path: Path) -> None:
     assert "Success" in result.stdout
 
 
+def test_the_repositorys_own_modules_pass_mypy(tmp_path: Path) -> None:
+    # From the repository root, as a developer runs it: pyproject.toml's [tool.mypy] reads the
+    # backends' types from stubs/. An interpreter without socketstat installed, so nothing
+    # installed stands in for the source tree.
+    bare = tmp_path / "bare"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True)
+    modules = sorted(str(path.relative_to(REPO)) for path in (REPO / "socketstat").glob("*.py"))
+    for platform in PLATFORMS:
+        result = mypy("--platform", platform, *modules, cwd=REPO, python=str(bare / "bin/python"))
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_tests_themselves_pass_strict() -> None:
     tests = Path(__file__).parent
     files = [path.name for path in sorted(tests.glob("test_*.py")) + [tests / "conftest.py"]]
-    result = mypy("--strict", "--platform", "linux", *files, cwd=tests)
+    result = mypy("--strict", "--platform", sys.platform, *files, cwd=tests)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _stub_docstrings(path: Path) -> dict[str, str]:
+    """dotted name -> docstring for every documented class, function and method of a stub."""
+    found: dict[str, str] = {}
+
+    def walk(nodes: list[ast.stmt], prefix: str) -> None:
+        for node in nodes:
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
+                docstring = ast.get_docstring(node, clean=True)
+                if docstring:
+                    found[prefix + node.name] = docstring
+                if isinstance(node, ast.ClassDef):
+                    walk(node.body, f"{prefix}{node.name}.")
+    walk(ast.parse(path.read_text()).body, "")
+    return found
+
+
+def _runtime_docstring(module: Any, dotted: str) -> str | None:
+    target: Any = module
+    for part in dotted.split("."):
+        owner = target
+        target = inspect.getattr_static(owner, part)
+    if isinstance(target, (staticmethod, classmethod)):
+        target = target.__func__
+    if not target.__doc__:
+        return None
+    docstring = inspect.cleandoc(target.__doc__)
+    # Cython's embedsignature puts the signature first unless the docstring already starts
+    # with it: that line is the compiler's, not ours.
+    first, _, rest = docstring.partition("\n")
+    name = dotted.rsplit(".", 1)[-1]
+    if re.match(rf"[\w.]*\b{name}\(", first) and rest.startswith("\n") \
+            and not re.match(rf"[\w.]*\b{name}\(", rest.strip()):
+        return rest.strip()
+    return docstring
+
+
+def test_every_stub_docstring_is_the_runtime_docstring() -> None:
+    # The stub is what an IDE shows: it must say what the compiled module says, never drift.
+    backend = sys.modules[socketstat.socketstat.__module__]
+    stub = INSTALLED / f"{backend.__name__.rsplit('.', 1)[1]}.pyi"
+    checked = 0
+    for dotted, docstring in _stub_docstrings(stub).items():
+        if dotted.startswith("_") or dotted.endswith("__init__"):
+            continue
+        runtime = _runtime_docstring(backend, dotted)
+        assert runtime == docstring, dotted
+        checked += 1
+    assert checked > 100

@@ -1,5 +1,6 @@
-"""struct tcp_info as include/uapi/linux/tcp.h lays it out (Linux 6.18), written down here by
-offset, independently of socketstat's header, so tests can read raw getsockopt bytes themselves."""
+"""struct tcp_info as include/uapi/linux/tcp.h lays it out (Linux 6.18, and 7.0's re-cut last
+four bytes), written down here by offset, independently of socketstat's header and field table,
+so tests can read raw getsockopt bytes themselves."""
 
 from __future__ import annotations
 
@@ -33,16 +34,19 @@ PLAIN_MEMBERS: list[tuple[str, int, str]] = [
     ("tcpi_received_ce", 248, "I"), ("tcpi_delivered_e1_bytes", 252, "I"),
     ("tcpi_delivered_e0_bytes", 256, "I"), ("tcpi_delivered_ce_bytes", 260, "I"),
     ("tcpi_received_e1_bytes", 264, "I"), ("tcpi_received_e0_bytes", 268, "I"),
-    ("tcpi_received_ce_bytes", 272, "I"), ("tcpi_accecn_fail_mode", 276, "H"),
-    ("tcpi_accecn_opt_seen", 278, "H"),
+    ("tcpi_received_ce_bytes", 272, "I"),
 ]
+# The last four bytes: two u16 on 6.18; one u32 of bit-fields from 7.0 (ecn_mode:2,
+# accecn_opt_seen:2, accecn_fail_mode:4, options2:24).
+TAIL_OFFSET = 276
 SIZE = 280
 # The kernel's struct sizes at the releases that grew it.
 SIZES_BY_RELEASE = {"2.6": 104, "3.15": 120, "4.6": 160, "4.10": 192, "5.4": 232, "6.7": 248, "6.18": 280}
 
 
-def decode(raw: bytes) -> dict[str, int | None]:
-    """Every member the bytes cover; None for the rest (GCC little-endian bitfield order)."""
+def decode(raw: bytes, kernel: tuple[int, ...]) -> dict[str, int | None]:
+    """Every member the bytes cover, read as ``kernel`` lays them out; None for the rest (GCC
+    little-endian bitfield order)."""
     values: dict[str, int | None] = {}
     for name, offset, fmt in PLAIN_MEMBERS:
         end = offset + struct.calcsize(fmt)
@@ -52,4 +56,16 @@ def decode(raw: bytes) -> dict[str, int | None]:
     values["tcpi_rcv_wscale"] = wscale >> 4
     values["tcpi_delivery_rate_app_limited"] = flags & 0x01
     values["tcpi_fastopen_client_fail"] = (flags >> 1) & 0x03
+    tail = struct.unpack_from("<I", raw, TAIL_OFFSET)[0] if len(raw) >= SIZE else None
+    values["tcpi_ecn_mode"] = values["tcpi_options2"] = None
+    if tail is None:
+        values["tcpi_accecn_fail_mode"] = values["tcpi_accecn_opt_seen"] = None
+    elif kernel >= (7, 0):
+        values["tcpi_ecn_mode"] = tail & 0x3
+        values["tcpi_accecn_opt_seen"] = (tail >> 2) & 0x3
+        values["tcpi_accecn_fail_mode"] = (tail >> 4) & 0xF
+        values["tcpi_options2"] = tail >> 8
+    else:
+        values["tcpi_accecn_fail_mode"] = tail & 0xFFFF
+        values["tcpi_accecn_opt_seen"] = tail >> 16
     return values

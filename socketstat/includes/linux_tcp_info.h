@@ -7,15 +7,25 @@
  * writes the copied length back (net/ipv4/tcp.c, do_tcp_getsockopt), so a field is valid only when
  * the returned length covers it: see SOCKETSTAT_TCPI_END.
  *
- * Linux 7.0 re-cut the last four bytes (tcpi_accecn_fail_mode/tcpi_accecn_opt_seen became
- * bitfields beside tcpi_ecn_mode and tcpi_options2) without changing the size; _linux.pyx
- * therefore trusts those two members only on kernels older than 7.0.
+ * Linux 7.0 re-cut the last four bytes without changing the size: the two u16 AccECN members of
+ * 6.18 became bit-fields beside tcpi_ecn_mode and tcpi_options2 (iproute2's header syncs 7bf7effb
+ * and eba20825). Both readings are declared, over the same bytes; _linux.pyx picks one from the
+ * running kernel's release.
+ *
+ * The member list is also in socketstat/codegen/linux.py (names, Cython types, docs); the tests
+ * check the two agree and that every offset matches the uapi header's.
  */
 #ifndef SOCKETSTAT_LINUX_TCP_INFO_H
 #define SOCKETSTAT_LINUX_TCP_INFO_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* Linux 7.0's reading of the last four bytes (include/uapi/linux/tcp.h, net-next-7.0). */
+struct socketstat_tcp_info_tail_7_0 {
+    uint32_t tcpi_ecn_mode : 2, tcpi_accecn_opt_seen : 2, tcpi_accecn_fail_mode : 4,
+             tcpi_options2 : 24;
+};
 
 struct socketstat_tcp_info {
     uint8_t  tcpi_state;
@@ -100,8 +110,13 @@ struct socketstat_tcp_info {
     uint32_t tcpi_received_e1_bytes;
     uint32_t tcpi_received_e0_bytes;
     uint32_t tcpi_received_ce_bytes;
-    uint16_t tcpi_accecn_fail_mode;
-    uint16_t tcpi_accecn_opt_seen;          /* 280 bytes */
+    union {
+        struct {                            /* 6.18 */
+            uint16_t tcpi_accecn_fail_mode;
+            uint16_t tcpi_accecn_opt_seen;
+        };
+        struct socketstat_tcp_info_tail_7_0 tcpi_tail_7_0;
+    };                                      /* 280 bytes */
 };
 
 /* Bytes the kernel must have copied for MEMBER to be valid (not usable on bitfields, which all

@@ -2,30 +2,45 @@
 
 import sys
 
+from socketstat._common import TcpState as TcpState
+from socketstat._contract import Address as Address
+
 if sys.platform == "linux":
     from socketstat._linux import (
+        LinuxTcpState as LinuxTcpState,
         MemInfo as MemInfo,
         Sample as Sample,
         SampleDelta as SampleDelta,
         Sampler as Sampler,
         SocketInfo as SocketInfo,
         SocketStat as SocketStat,
+        TcpInfo as ConnectionInfo,
         TcpInfo as TcpInfo,
-        TcpState as TcpState,
         socketstat as socketstat,
         tcp_info as tcp_info,
     )
+
+    __all__ = [
+        "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
+        "LinuxTcpState", "MemInfo", "Sample", "SampleDelta", "Sampler", "TcpInfo", "tcp_info",
+    ]
 elif sys.platform == "darwin":
     from socketstat._darwin import (
+        DarwinTcpState as DarwinTcpState,
         SockbufInfo as SockbufInfo,
         SocketInfo as SocketInfo,
         SocketStat as SocketStat,
         TcpConnectionFlags as TcpConnectionFlags,
+        TcpConnectionInfo as ConnectionInfo,
         TcpConnectionInfo as TcpConnectionInfo,
         TcpConnectionOptions as TcpConnectionOptions,
-        TcpState as TcpState,
         socketstat as socketstat,
     )
 
-__all__ = ["SocketInfo", "SocketStat", "TcpState", "socketstat"]
+    __all__ = [
+        "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
+        "DarwinTcpState", "SockbufInfo", "TcpConnectionFlags", "TcpConnectionInfo",
+        "TcpConnectionOptions",
+    ]
+
 __version__: str

@@ -1,20 +1,24 @@
+# Generated from socketstat/codegen/_linux.pyi.in and the field tables by render.py: do not edit.
 """Types of socketstat's Linux backend (the compiled socketstat._linux)."""
 
 import enum
-import socket
-from typing import Any, ClassVar, Protocol, final
+from typing import ClassVar, Protocol, final, type_check_only
 
-from typing_extensions import Buffer, TypeAlias
+from typing_extensions import Buffer
 
-_Address: TypeAlias = tuple[str, int] | tuple[str, int, int, int] | str | bytes
-"""(host, port) for IPv4; (host, port, flowinfo, scope_id) for IPv6; a path (str) or an abstract
-name (bytes starting with NUL) for Unix; the raw address bytes for other families."""
+from socketstat._contract import (
+    PortableConnectionInfo,
+    PortableRecord,
+    PortableSocketInfo,
+    PortableSocketStat,
+)
 
+@type_check_only
 class _HasFileno(Protocol):
     def fileno(self) -> int: ...
 
-class TcpState(enum.IntEnum):
-    """Linux TCP states (include/net/tcp_states.h)."""
+class LinuxTcpState(enum.IntEnum):
+    """Linux's TCP state numbers (include/net/tcp_states.h): the raw ``tcpi_state``."""
     ESTABLISHED = 1
     SYN_SENT = 2
     SYN_RECV = 3
@@ -30,20 +34,23 @@ class TcpState(enum.IntEnum):
     BOUND_INACTIVE = 13
 
 @final
-class TcpInfo:
-    """Linux struct tcp_info up to 6.18, in the kernel's units. Members a kernel older than 5.4 did
-    not fill are None at run time; members newer than 5.4 are typed Optional."""
-    _fields: ClassVar[tuple[str, ...]]
-    _derived_fields: ClassVar[tuple[str, ...]]
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        """Raises TypeError: TcpInfo records are made by socketstat()."""
+class TcpInfo(PortableConnectionInfo):
+    """Linux ``struct tcp_info`` (include/uapi/linux/tcp.h, up to 6.18), in the kernel's units.
+
+    Members the running kernel did not fill (it is older than the member) are None. The portable
+    view (``state``, ``rtt``, ...) gives the common figures in seconds and bytes.
+    """
     @staticmethod
-    def from_bytes(raw: Buffer) -> TcpInfo: ...
+    def from_bytes(raw: Buffer) -> TcpInfo:
+        """A TcpInfo from the bytes of a ``struct tcp_info`` prefix, e.g. what
+        ``sock.getsockopt(IPPROTO_TCP, TCP_INFO, 512)`` returned: at least the 232 bytes of Linux
+        5.4, the oldest layout supported (ValueError otherwise); members beyond it are None."""
     @property
-    def length(self) -> int: ...
+    def length(self) -> int:
+        """Bytes of struct tcp_info the kernel filled (104 on 2.6, 232 on 5.4, 280 on 6.18)."""
     @property
-    def tcpi_state(self) -> TcpState | int:
-        """TCP state (TcpState, Linux numbering)."""
+    def tcpi_state(self) -> LinuxTcpState | int:
+        """TCP state, Linux numbering (LinuxTcpState; an unknown number stays an int)."""
     @property
     def tcpi_ca_state(self) -> int:
         """congestion-avoidance state: 0 Open, 1 Disorder, 2 CWR, 3 Recovery, 4 Loss."""
@@ -58,19 +65,21 @@ class TcpInfo:
         """RTO exponential backoff count."""
     @property
     def tcpi_options(self) -> int:
-        """TCPI_OPT_* bits: 1 timestamps, 2 SACK, 4 wscale, 8 ECN, 16 ECN seen, 32 SYN data, 64 usec timestamps."""
+        """TCPI_OPT_* bits: 1 timestamps, 2 SACK, 4 wscale, 8 ECN, 16 ECN seen, 32 SYN data, 64
+        usec timestamps."""
     @property
     def tcpi_snd_wscale(self) -> int:
-        """send window scale shift."""
+        """send window scale shift (4-bit field)."""
     @property
     def tcpi_rcv_wscale(self) -> int:
-        """receive window scale shift."""
+        """receive window scale shift (4-bit field)."""
     @property
     def tcpi_delivery_rate_app_limited(self) -> int:
-        """1 if tcpi_delivery_rate was measured while application-limited (4.9)."""
+        """1 if tcpi_delivery_rate was measured while application-limited (1-bit field, Linux 4.9;
+        0 before)."""
     @property
     def tcpi_fastopen_client_fail(self) -> int:
-        """TFO client failure reason, TFO_* (5.5; 0 on older kernels)."""
+        """TFO client failure reason, TFO_* (2-bit field, Linux 5.5; 0 before)."""
     @property
     def tcpi_rto(self) -> int:
         """retransmission timeout, microseconds."""
@@ -100,16 +109,16 @@ class TcpInfo:
         """unused since 4.15, always 0."""
     @property
     def tcpi_last_data_sent(self) -> int:
-        """milliseconds since data was last sent."""
+        """time since data was last sent, milliseconds."""
     @property
     def tcpi_last_ack_sent(self) -> int:
         """not kept by the kernel, always 0."""
     @property
     def tcpi_last_data_recv(self) -> int:
-        """milliseconds since data was last received."""
+        """time since data was last received, milliseconds."""
     @property
     def tcpi_last_ack_recv(self) -> int:
-        """milliseconds since an ACK was last received."""
+        """time since an ACK was last received, milliseconds."""
     @property
     def tcpi_pmtu(self) -> int:
         """path MTU, bytes."""
@@ -124,7 +133,7 @@ class TcpInfo:
         """RTT mean deviation, microseconds."""
     @property
     def tcpi_snd_ssthresh(self) -> int:
-        """slow-start threshold, segments (>= 0xFFFF: infinite)."""
+        """slow-start threshold (>= 0xFFFF: infinite), segments."""
     @property
     def tcpi_snd_cwnd(self) -> int:
         """congestion window, segments."""
@@ -145,10 +154,10 @@ class TcpInfo:
         """segments retransmitted over the connection's life."""
     @property
     def tcpi_pacing_rate(self) -> int:
-        """pacing rate, bytes/s (2**64-1: unlimited); Linux 3.15."""
+        """pacing rate (2**64-1: unlimited), bytes/s; Linux 3.15."""
     @property
     def tcpi_max_pacing_rate(self) -> int:
-        """SO_MAX_PACING_RATE, bytes/s (2**64-1: unlimited); Linux 3.15."""
+        """SO_MAX_PACING_RATE (2**64-1: unlimited), bytes/s; Linux 3.15."""
     @property
     def tcpi_bytes_acked(self) -> int:
         """bytes acknowledged by the peer (RFC 4898 tcpEStatsAppHCThruOctetsAcked); Linux 4.1."""
@@ -166,7 +175,7 @@ class TcpInfo:
         """bytes in the send queue not yet sent; Linux 4.6."""
     @property
     def tcpi_min_rtt(self) -> int:
-        """minimum RTT seen, microseconds (2**32-1: none yet); Linux 4.6."""
+        """minimum RTT seen (2**32-1: none yet), microseconds; Linux 4.6."""
     @property
     def tcpi_data_segs_in(self) -> int:
         """segments received carrying data; Linux 4.6."""
@@ -193,7 +202,8 @@ class TcpInfo:
         """segments delivered with an ECN CE mark; Linux 4.18."""
     @property
     def tcpi_bytes_sent(self) -> int:
-        """bytes sent, retransmissions included (RFC 4898 tcpEStatsPerfHCDataOctetsOut); Linux 4.19."""
+        """bytes sent, retransmissions included (RFC 4898 tcpEStatsPerfHCDataOctetsOut); Linux
+        4.19."""
     @property
     def tcpi_bytes_retrans(self) -> int:
         """bytes retransmitted (RFC 4898 tcpEStatsPerfOctetsRetrans); Linux 4.19."""
@@ -247,182 +257,166 @@ class TcpInfo:
         """AccECN: payload bytes received with CE; Linux 6.18."""
     @property
     def tcpi_accecn_fail_mode(self) -> int | None:
-        """AccECN failure bits, TCP_ACCECN_*_FAIL_* (6.18; None on 7.0+, whose layout differs); Linux 6.18."""
+        """AccECN failure bits, TCP_ACCECN_*_FAIL_* (a 4-bit field from 7.0); Linux 6.18."""
     @property
     def tcpi_accecn_opt_seen(self) -> int | None:
-        """AccECN option seen: 0 not, 1 empty, 2 counter, 3 fail (6.18; None on 7.0+); Linux 6.18."""
+        """AccECN option seen: 0 not, 1 empty, 2 counter, 3 fail (a 2-bit field from 7.0); Linux
+        6.18."""
     @property
-    def state(self) -> TcpState | int: ...
+    def tcpi_ecn_mode(self) -> int | None:
+        """ECN mode: 0 disabled, 1 RFC 3168, 2 AccECN, 3 pending (2-bit field); Linux 7.0."""
     @property
-    def rtt(self) -> float: ...
-    @property
-    def rtt_variance(self) -> float: ...
-    @property
-    def rto(self) -> float: ...
-    @property
-    def mss(self) -> int: ...
-    @property
-    def congestion_window(self) -> int: ...
-    @property
-    def retransmissions(self) -> int: ...
-    @property
-    def bytes_sent(self) -> int: ...
-    @property
-    def bytes_received(self) -> int: ...
-    @property
-    def bytes_acked(self) -> int: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def tcpi_options2(self) -> int | None:
+        """more TCPI_OPTION2_* bits (24-bit field); Linux 7.0."""
 
 @final
-class MemInfo:
-    """getsockopt(SO_MEMINFO), bytes (include/uapi/linux/sock_diag.h)."""
-    _fields: ClassVar[tuple[str, ...]]
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        """Raises TypeError: MemInfo records are made by socketstat()."""
+class MemInfo(PortableRecord):
+    """``getsockopt(SO_MEMINFO)``: the socket's memory accounting (include/uapi/linux/sock_diag.h, ``SK_MEMINFO_*``); ss(8) prints it as ``skmem:(r,rb,t,tb,f,w,o,bl,d)``."""
     @property
-    def rmem_alloc(self) -> int: ...
+    def rmem_alloc(self) -> int:
+        """allocated to received data not yet read (ss r), bytes."""
     @property
-    def rcvbuf(self) -> int: ...
+    def rcvbuf(self) -> int:
+        """receive buffer size, SO_RCVBUF (ss rb), bytes."""
     @property
-    def wmem_alloc(self) -> int: ...
+    def wmem_alloc(self) -> int:
+        """allocated to data handed to the device and not yet freed (ss t), bytes."""
     @property
-    def sndbuf(self) -> int: ...
+    def sndbuf(self) -> int:
+        """send buffer size, SO_SNDBUF (ss tb), bytes."""
     @property
-    def fwd_alloc(self) -> int: ...
+    def fwd_alloc(self) -> int:
+        """memory reserved ahead for the socket (ss f), bytes."""
     @property
-    def wmem_queued(self) -> int: ...
+    def wmem_queued(self) -> int:
+        """queued in the send queue (ss w), bytes."""
     @property
-    def optmem(self) -> int: ...
+    def optmem(self) -> int:
+        """option memory: filters, multicast lists (ss o), bytes."""
     @property
-    def backlog(self) -> int: ...
+    def backlog(self) -> int:
+        """in the backlog queue, received while the socket was locked (ss bl), bytes."""
     @property
-    def drops(self) -> int | None: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def drops(self) -> int | None:
+        """packets dropped before reaching the socket's queue (ss d), packets; Linux 4.9."""
 
 @final
-class SocketInfo:
-    """The socket's identity; with details=True also its cookie, inode, memory and TCP congestion
-    control (None otherwise, and None where they do not apply)."""
-    _fields: ClassVar[tuple[str, ...]]
-    _derived_fields: ClassVar[tuple[str, ...]]
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        """Raises TypeError: SocketInfo records are made by socketstat()."""
+class SocketInfo(PortableSocketInfo):
+    """The socket's identity and, with ``details=True``, its settings and memory."""
     @property
-    def family(self) -> socket.AddressFamily | int: ...
+    def inode(self) -> int | None:
+        """the socket's inode number (ss ino, /proc/net/*); details only."""
     @property
-    def type(self) -> socket.SocketKind | int: ...
+    def cookie(self) -> int | None:
+        """SO_COOKIE: the kernel's unique id for this socket (ss sk, sock_diag); details only."""
     @property
-    def protocol(self) -> int: ...
+    def congestion_control(self) -> str | None:
+        """TCP_CONGESTION: the congestion control algorithm's name; TCP and details only."""
     @property
-    def local_address(self) -> _Address: ...
-    @property
-    def remote_address(self) -> _Address | None: ...
-    @property
-    def inode(self) -> int | None: ...
-    @property
-    def cookie(self) -> int | None: ...
-    @property
-    def congestion_control(self) -> str | None: ...
-    @property
-    def meminfo(self) -> MemInfo | None: ...
-    @property
-    def receive_buffer_size(self) -> int | None: ...
-    @property
-    def send_buffer_size(self) -> int | None: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def meminfo(self) -> MemInfo | None:
+        """SO_MEMINFO; details only."""
 
 @final
-class SocketStat:
-    """Everything the kernel reports about one socket, read by one socketstat() call."""
-    _fields: ClassVar[tuple[str, ...]]
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        """Raises TypeError: SocketStat records are made by socketstat()."""
-    @property
-    def unreceived(self) -> int:
-        """Bytes waiting to be read (SIOCINQ); a datagram socket's next datagram; 0 when listening."""
-    @property
-    def unsent(self) -> int:
-        """Bytes sent or queued and not yet acknowledged (SIOCOUTQ); 0 when listening."""
-    @property
-    def not_yet_sent(self) -> int | None:
-        """TCP: bytes queued and never transmitted (tcpi_notsent_bytes = SIOCOUTQNSD)."""
-    @property
-    def accept_queue(self) -> int | None:
-        """Listening TCP socket: connections waiting for accept()."""
-    @property
-    def accept_queue_limit(self) -> int | None:
-        """Listening TCP socket: the listen() backlog."""
-    @property
-    def connection_info(self) -> TcpInfo | None:
-        """struct tcp_info for TCP sockets; None for every other kind."""
-    @property
-    def socket_info(self) -> SocketInfo: ...
-    def to_dict(self) -> dict[str, Any]: ...
-
-def socketstat(fd: int | _HasFileno, *, details: bool = False) -> SocketStat:
-    """Everything the kernel reports about one socket."""
-
-def tcp_info(fd: int | _HasFileno) -> TcpInfo:
-    """Only struct tcp_info: one getsockopt(TCP_INFO). OSError for a socket that is not TCP."""
-
-@final
-class Sample:
-    """One moment of a Sampler's socket; refilled in place by the second sample() after it."""
-    _fields: ClassVar[tuple[str, ...]]
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        """Raises TypeError: Sample records are made by Sampler.sample()."""
-    @property
-    def monotonic(self) -> float: ...
-    @property
-    def unreceived(self) -> int: ...
-    @property
-    def unsent(self) -> int: ...
-    @property
-    def not_yet_sent(self) -> int | None: ...
+class SocketStat(PortableSocketStat):
+    """Everything the kernel reports about one socket, read in one call to socketstat()."""
     @property
     def connection_info(self) -> TcpInfo | None: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    @property
+    def socket_info(self) -> SocketInfo: ...
+
+def socketstat(fd: int | _HasFileno, *, details: bool = False) -> SocketStat:
+    """Everything the kernel reports about one socket. ``fd`` is an int file descriptor or an object
+    with ``fileno()``. ``details=True`` also reads the socket cookie, inode, SO_MEMINFO and the
+    TCP congestion control name (four more syscalls).
+
+    Raises TypeError for an object that is neither, ValueError for a negative fd, OverflowError
+    for one beyond a C int, and OSError (EBADF, ENOTSOCK, ...) naming the syscall that failed.
+    """
+
+def tcp_info(fd: int | _HasFileno) -> TcpInfo:
+    """Only ``struct tcp_info``: one getsockopt(TCP_INFO), the cheapest full view of a TCP socket.
+    Raises OSError (ENOPROTOOPT or EOPNOTSUPP) for a socket that is not TCP, and the same
+    TypeError, ValueError, OverflowError and OSError as socketstat() for bad input.
+    """
 
 @final
-class SampleDelta:
-    """What changed between a Sampler's two newest samples."""
-    _fields: ClassVar[tuple[str, ...]]
-    _derived_fields: ClassVar[tuple[str, ...]]
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        """Raises TypeError: SampleDelta records are made by Sampler.delta()."""
+class Sample(PortableRecord):
+    """One moment of a Sampler's socket. Its storage belongs to the Sampler and is refilled in place: a Sample stays valid until the second sample() after the one that returned it (use to_dict() to keep one)."""
     @property
-    def elapsed(self) -> float: ...
+    def monotonic(self) -> float:
+        """when the sample was taken: CLOCK_MONOTONIC, the clock of time.monotonic(), seconds."""
     @property
-    def bytes_acked(self) -> int: ...
+    def unreceived(self) -> int:
+        """bytes waiting to be read, as SocketStat.unreceived, bytes."""
     @property
-    def bytes_sent(self) -> int: ...
+    def unsent(self) -> int:
+        """bytes not yet acknowledged, as SocketStat.unsent, bytes."""
     @property
-    def bytes_received(self) -> int: ...
+    def not_yet_sent(self) -> int | None:
+        """bytes queued and never transmitted (TCP), as SocketStat.not_yet_sent, bytes."""
     @property
-    def bytes_retransmitted(self) -> int: ...
+    def connection_info(self) -> TcpInfo | None:
+        """the TCP connection's state; None for a socket that is not TCP."""
+
+@final
+class SampleDelta(PortableRecord):
+    """What changed between two samples: counters' differences and the interval's rates."""
     @property
-    def segments_out(self) -> int: ...
+    def elapsed(self) -> float:
+        """time between the two samples, seconds."""
     @property
-    def segments_in(self) -> int: ...
+    def bytes_acked(self) -> int:
+        """bytes acknowledged by the peer in the interval, bytes."""
     @property
-    def segments_retransmitted(self) -> int: ...
+    def bytes_sent(self) -> int:
+        """bytes sent in the interval, retransmissions included, bytes."""
     @property
-    def delivery_rate(self) -> float | None: ...
+    def bytes_received(self) -> int:
+        """bytes received in the interval, bytes."""
     @property
-    def send_rate(self) -> float | None: ...
+    def bytes_retransmitted(self) -> int:
+        """bytes retransmitted in the interval, bytes."""
     @property
-    def receive_rate(self) -> float | None: ...
-    def to_dict(self) -> dict[str, Any]: ...
+    def segments_out(self) -> int:
+        """segments sent in the interval, retransmissions and pure ACKs included, segments."""
+    @property
+    def segments_in(self) -> int:
+        """segments received in the interval, segments."""
+    @property
+    def segments_retransmitted(self) -> int:
+        """segments retransmitted in the interval, segments."""
+    @property
+    def delivery_rate(self) -> float | None:
+        """bytes acknowledged per second over the interval, bytes/s."""
+    @property
+    def send_rate(self) -> float | None:
+        """bytes sent (retransmissions included) per second over the interval, bytes/s."""
+    @property
+    def receive_rate(self) -> float | None:
+        """bytes received per second over the interval, bytes/s."""
 
 @final
 class Sampler:
-    """Re-reads one socket's changing state at the cost of its syscalls alone."""
+    """Re-reads one socket's changing state at the cost of its syscalls alone.
+
+    The identity (family, type, addresses) is read once, by the socketstat() call the
+    constructor makes; each sample() then issues only getsockopt(TCP_INFO) (TCP sockets),
+    ioctl(SIOCINQ) and ioctl(SIOCOUTQ) into storage allocated here, and allocates nothing.
+    The Sampler keeps a reference to ``fd`` when it is an object, so a socket passed in is not
+    closed under it; an int fd must stay open (and not be reused) while the Sampler is used.
+    """
     def __init__(self, fd: int | _HasFileno) -> None: ...
     @property
     def socket_info(self) -> SocketInfo: ...
     @property
-    def current(self) -> Sample | None: ...
+    def current(self) -> Sample | None:
+        """The newest Sample, or None before the first sample()."""
     @property
-    def previous(self) -> Sample | None: ...
-    def sample(self) -> Sample: ...
-    def delta(self) -> SampleDelta: ...
+    def previous(self) -> Sample | None:
+        """The Sample before the newest, or None before the second sample()."""
+    def sample(self) -> Sample:
+        """Refill the older of the Sampler's two Samples with the socket's state now, and return it.
+        Raises OSError naming the syscall that failed (EBADF once the fd is closed)."""
+    def delta(self) -> SampleDelta:
+        """The difference between the two newest samples. Raises ValueError before two samples and
+        for a socket that is not TCP (only TCP keeps the counters)."""

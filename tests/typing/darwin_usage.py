@@ -3,13 +3,22 @@
 import json
 import socket
 
-from socketstat import SocketStat, TcpConnectionInfo, TcpState, socketstat
-from socketstat._darwin import SockbufInfo, TcpConnectionFlags, TcpConnectionOptions
+from socketstat import (
+    ConnectionInfo,
+    DarwinTcpState,
+    SockbufInfo,
+    SocketStat,
+    TcpConnectionFlags,
+    TcpConnectionInfo,
+    TcpConnectionOptions,
+    TcpState,
+    socketstat,
+)
 
 
-def queues(sock: socket.socket) -> tuple[int, int]:
+def queues(sock: socket.socket) -> tuple[int, int | None]:
     stat: SocketStat = socketstat(sock)
-    return stat.unreceived, stat.unsent
+    return stat.unreceived, stat.unsent  # unsent: None for a Unix datagram socket
 
 
 def rtt_ms(fd: int) -> float | None:
@@ -20,6 +29,15 @@ def rtt_ms(fd: int) -> float | None:
     wscale: int = info.tcpi_snd_wscale
     assert srtt_ms >= 0 and wscale >= 0
     return info.rtt * 1000
+
+
+def rto_or_idle(info: TcpConnectionInfo) -> str:
+    rto = info.rto  # None while the retransmit timer is not armed
+    return "idle" if rto is None else f"{rto:.3f} s ({info.tcpi_rto} ms)"
+
+
+def same_connection_types(info: TcpConnectionInfo) -> ConnectionInfo:
+    return info  # ConnectionInfo is TcpConnectionInfo on macOS
 
 
 def retransmitted(info: TcpConnectionInfo) -> int:
@@ -33,12 +51,20 @@ def uses_sack(info: TcpConnectionInfo) -> bool:
 
 
 def cookie_requested(info: TcpConnectionInfo) -> bool:
-    return info.tcpi_tfo_cookie_req
+    proxy = info.tcpi_tfo_onebyte_proxy  # macOS 10.13: Optional
+    return info.tcpi_tfo_cookie_req and proxy is not True
+
+
+def established(info: TcpConnectionInfo) -> bool:
+    # The portable state by name; the raw member in macOS's numbering.
+    portable: TcpState | None = info.state
+    raw: DarwinTcpState | int = info.tcpi_state
+    return portable is TcpState.ESTABLISHED and raw == DarwinTcpState.ESTABLISHED
 
 
 def is_listening(sock: socket.socket) -> bool:
     stat = socketstat(sock)
-    return stat.socket_info.tcpsi_state == TcpState.LISTEN and stat.accept_queue is not None
+    return stat.socket_info.tcpsi_state == DarwinTcpState.LISTEN and stat.accept_queue is not None
 
 
 def backlog(sock: socket.socket) -> int:
@@ -55,7 +81,18 @@ def peer_port(sock: socket.socket) -> int | None:
 
 def receive_queue(sock: socket.socket) -> int:
     buffer: SockbufInfo = socketstat(sock).socket_info.soi_rcv
+    flags: int = buffer.sbi_flags
+    assert flags >= 0
     return buffer.sbi_cc
+
+
+def buffer_sizes(sock: socket.socket) -> tuple[int | None, int | None]:
+    info = socketstat(sock).socket_info
+    return info.receive_buffer_size, info.send_buffer_size
+
+
+def from_raw(sock: socket.socket) -> TcpConnectionInfo:
+    return TcpConnectionInfo.from_bytes(sock.getsockopt(socket.IPPROTO_TCP, 0x106, 512))
 
 
 def dump(sock: socket.socket) -> str:

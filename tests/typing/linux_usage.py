@@ -3,10 +3,19 @@
 import json
 import socket
 
-from socketstat import Sampler, SocketStat, TcpInfo, TcpState, socketstat, tcp_info
+from socketstat import (
+    ConnectionInfo,
+    LinuxTcpState,
+    Sampler,
+    SocketStat,
+    TcpInfo,
+    TcpState,
+    socketstat,
+    tcp_info,
+)
 
 
-def queues(sock: socket.socket) -> tuple[int, int]:
+def queues(sock: socket.socket) -> tuple[int, int | None]:
     stat: SocketStat = socketstat(sock)
     return stat.unreceived, stat.unsent
 
@@ -27,7 +36,8 @@ def newest_fields(info: TcpInfo) -> int:
 
 
 def is_established(sock: socket.socket) -> bool:
-    return tcp_info(sock).state == TcpState.ESTABLISHED
+    info: ConnectionInfo = tcp_info(sock)  # on Linux the portable name is TcpInfo itself
+    return info.state is TcpState.ESTABLISHED and info.tcpi_state == LinuxTcpState.ESTABLISHED
 
 
 def dump(sock: socket.socket) -> str:

@@ -1,3 +1,3 @@
 from socketstat import socketstat
 
-print(socketstat("3"))
+unsent: int = socketstat(0).unsent

@@ -1,0 +1,154 @@
+# Generated from socketstat/codegen/_contract.py.in and the field tables by render.py: do not edit.
+"""The portable contract, for type checkers: what every platform's records give, declared once.
+
+Each backend's stub derives its records from these classes (``class
+TcpInfo(PortableConnectionInfo)``), so a portable member has one type and one docstring whatever
+the platform, and code annotated with socketstat.SocketStat, ConnectionInfo or SocketInfo
+type-checks the same everywhere. The classes exist only while type checking (``@type_check_only``); at run time the
+records are the backend's own compiled classes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Union
+
+Address = Union[tuple[str, int], tuple[str, int, int, int], str, bytes]
+"""(host, port) for IPv4; (host, port, flowinfo, scope_id) for IPv6; a path (str) or, on Linux,
+an abstract name (bytes starting with NUL) for Unix; on Linux the raw address bytes of another
+family."""
+
+if TYPE_CHECKING:
+    import socket
+    from typing import Any, ClassVar, type_check_only
+
+    from socketstat._common import TcpState
+
+    @type_check_only
+    class PortableRecord:
+        _fields: ClassVar[tuple[str, ...]]
+        """The record's attributes in dump order: the portable members first, then its own."""
+
+        def to_dict(self) -> dict[str, Any]:
+            """Plain JSON-ready data: enums by name, records as dicts, addresses as lists."""
+            ...
+
+    @type_check_only
+    class PortableConnectionInfo(PortableRecord):
+        """What every platform's TCP connection record gives (socketstat.ConnectionInfo)."""
+        @property
+        def state(self) -> TcpState | None:
+            """The connection's state, by its RFC 793 name (None only for a state number newer than
+            this socketstat; the raw member keeps it). Linux: tcpi_state (NEW_SYN_RECV reads
+            SYN_RECEIVED, BOUND_INACTIVE reads CLOSED). macOS: tcpi_state."""
+        @property
+        def rtt(self) -> float:
+            """Smoothed round-trip time, seconds. Linux: tcpi_rtt, microsecond resolution. macOS:
+            tcpi_srtt, millisecond resolution."""
+        @property
+        def rtt_variance(self) -> float:
+            """Round-trip time variation, seconds. Linux: tcpi_rttvar (mean deviation). macOS:
+            tcpi_rttvar."""
+        @property
+        def rto(self) -> float | None:
+            """Retransmission timeout: how long an unacknowledged segment waits before it is sent
+            again, seconds. Linux: tcpi_rto, always. macOS: tcpi_rto while the retransmit timer is
+            armed (data awaits acknowledgement); None while idle, when macOS reports 0."""
+        @property
+        def mss(self) -> int:
+            """Maximum segment size the connection sends, bytes. Linux: tcpi_snd_mss. macOS:
+            tcpi_maxseg."""
+        @property
+        def congestion_window(self) -> int:
+            """Congestion window, bytes. Linux: tcpi_snd_cwnd segments times tcpi_snd_mss. macOS:
+            tcpi_snd_cwnd."""
+        @property
+        def retransmissions(self) -> int | None:
+            """Segments retransmitted over the connection's life, segments. Linux: tcpi_total_retrans.
+            macOS: tcpi_txretransmitpackets, data segments only; None before macOS 10.13."""
+        @property
+        def bytes_sent(self) -> int:
+            """Payload bytes sent, retransmissions included, bytes. Linux: tcpi_bytes_sent. macOS:
+            tcpi_txbytes."""
+        @property
+        def bytes_received(self) -> int:
+            """Payload bytes received, bytes. Linux: tcpi_bytes_received (in order, duplicates not
+            counted). macOS: tcpi_rxbytes (duplicate segments' bytes counted too)."""
+        @property
+        def bytes_acked(self) -> int | None:
+            """Payload bytes the peer acknowledged, bytes. Linux: tcpi_bytes_acked. macOS: not
+            reported, always None."""
+
+
+    @type_check_only
+    class PortableSocketInfo(PortableRecord):
+        """What every platform's socket identity record gives (socketstat.SocketInfo)."""
+        @property
+        def family(self) -> socket.AddressFamily | int:
+            """Address family (a plain int where Python has no name for it). Linux: getsockname().
+            macOS: soi_family."""
+        @property
+        def type(self) -> socket.SocketKind | int:
+            """Socket type. Linux: SO_TYPE (SOCK_STREAM when TCP_INFO answered). macOS: soi_type."""
+        @property
+        def protocol(self) -> int:
+            """Protocol number: socket.IPPROTO_TCP, socket.IPPROTO_UDP, 0 for Unix sockets. Linux:
+            SO_PROTOCOL. macOS: soi_protocol."""
+        @property
+        def local_address(self) -> Address | None:
+            """The address socket.getsockname() gives: (host, port) for IPv4, (host, port, flowinfo,
+            scope_id) for IPv6, a path str for Unix ('' when unbound); None for a family socketstat
+            cannot describe. Linux: getsockname(); an abstract Unix name is bytes starting with NUL,
+            another family's address the raw bytes after the family. macOS: rebuilt from proc_pidfdinfo
+            as xnu's getsockname() builds it."""
+        @property
+        def remote_address(self) -> Address | None:
+            """The address socket.getpeername() gives, in the same forms; None when there is no peer.
+            Linux: getpeername(). macOS: rebuilt from proc_pidfdinfo as xnu's getpeername() builds it."""
+        @property
+        def receive_buffer_size(self) -> int | None:
+            """The receive buffer's size, SO_RCVBUF, bytes. Linux: SO_MEMINFO, with details=True only
+            (else None). macOS: soi_rcv.sbi_hiwat."""
+        @property
+        def send_buffer_size(self) -> int | None:
+            """The send buffer's size, SO_SNDBUF, bytes. Linux: SO_MEMINFO, with details=True only
+            (else None). macOS: soi_snd.sbi_hiwat; getsockopt(SO_SNDBUF) for a Unix stream, whose high-
+            water mark xnu lowers by what the peer holds."""
+
+
+    @type_check_only
+    class PortableSocketStat(PortableRecord):
+        """What every platform's socketstat() result gives (socketstat.SocketStat)."""
+        @property
+        def unreceived(self) -> int:
+            """Bytes waiting to be read: a stream's queued data, a datagram socket's next datagram
+            (what one recv() returns), bytes. Linux: ioctl(SIOCINQ); 0 when listening. macOS:
+            ioctl(FIONREAD) for streams, getsockopt(SO_NREAD) for datagram sockets."""
+        @property
+        def unsent(self) -> int | None:
+            """Bytes this socket has written that the peer has not taken: TCP's unacknowledged and
+            unsent bytes, a Unix socket's bytes the peer has not read, bytes. Linux: ioctl(SIOCOUTQ); 0
+            when listening. macOS: getsockopt(SO_NWRITE) for TCP and UDP (which never queues); for a
+            connected Unix stream SO_SNDBUF minus soi_snd.sbi_hiwat (xnu lowers the sender's high-water
+            mark by what the peer holds); None for a Unix datagram socket."""
+        @property
+        def not_yet_sent(self) -> int | None:
+            """Bytes in the send queue never transmitted; TCP only, else None, bytes. Linux:
+            tcpi_notsent_bytes (what ioctl(SIOCOUTQNSD) returns). macOS: not reported, always None."""
+        @property
+        def accept_queue(self) -> int | None:
+            """A listening TCP socket's established connections waiting for accept() (ss Recv-Q); None
+            unless listening TCP, connections. Linux: tcpi_unacked of a listener. macOS: soi_qlen -
+            soi_incqlen."""
+        @property
+        def accept_queue_limit(self) -> int | None:
+            """A listening TCP socket's accept queue limit, the listen() backlog (ss Send-Q); None
+            unless listening TCP, connections. Linux: tcpi_sacked of a listener. macOS: soi_qlimit."""
+        @property
+        def connection_info(self) -> PortableConnectionInfo | None:
+            """The TCP connection's state and statistics; None for a socket that is not TCP. Linux:
+            TcpInfo, getsockopt(TCP_INFO). macOS: TcpConnectionInfo, getsockopt(TCP_CONNECTION_INFO)."""
+        @property
+        def socket_info(self) -> PortableSocketInfo:
+            """The socket's identity: family, type, protocol, addresses. Linux: getsockname(),
+            getpeername(), SO_PROTOCOL, SO_TYPE. macOS: proc_pidfdinfo(PROC_PIDFDSOCKETINFO)."""
+

@@ -1,0 +1,43 @@
+# What every POSIX backend's Cython shares (included by _linux.pyx and _darwin.pyx, after each has
+# cimported its OS's sockaddr structs under the same names).
+
+from socketstat._common import (
+    format_record as _format_record,
+    record_to_dict as _record_to_dict,
+    refuse_pickle as _refuse_pickle,
+)
+
+cdef dict _FAMILIES = {member.value: member for member in _socket.AddressFamily}
+cdef dict _KINDS = {member.value: member for member in _socket.SocketKind}
+
+
+cdef inline int _getsockopt_int(int fd, int level, int name, int *value) noexcept nogil:
+    cdef socklen_t length = sizeof(int)
+    return getsockopt(fd, level, name, value, &length)
+
+
+cdef object _raise_errno(int error, str call):
+    raise OSError(error, f"{_os.strerror(error)} (originated from {call})")
+
+
+cdef object _inet_address(const sockaddr_storage *storage):
+    """An AF_INET or AF_INET6 address as Python's socket module gives it (its makesockaddr():
+    the host by inet_ntop, so a scoped IPv6 address carries its scope in scope_id, not in the
+    string, as getnameinfo would)."""
+    cdef char host[INET6_ADDRSTRLEN]
+    cdef const sockaddr_in *v4
+    cdef const sockaddr_in6 *v6
+    if storage.ss_family == AF_INET:
+        v4 = <const sockaddr_in *>storage
+        inet_ntop(AF_INET, &v4.sin_addr, host, sizeof(host))
+        return (host.decode("ascii"), ntohs(v4.sin_port))
+    v6 = <const sockaddr_in6 *>storage
+    inet_ntop(AF_INET6, &v6.sin6_addr, host, sizeof(host))
+    return (host.decode("ascii"), ntohs(v6.sin6_port), ntohl(v6.sin6_flowinfo), v6.sin6_scope_id)
+
+
+cdef object _unix_path(const sockaddr_un *address, socklen_t length):
+    """A Unix socket's path as the socket module gives it: NUL-terminated within ``length``,
+    decoded with the file system encoding; "" for an unbound socket."""
+    cdef size_t path_length = length - SUN_PATH_OFFSET if length > SUN_PATH_OFFSET else 0
+    return _os.fsdecode(address.sun_path[:strnlen(address.sun_path, path_length)])

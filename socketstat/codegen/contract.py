@@ -1,0 +1,97 @@
+"""The portable contract: what every backend's records give under the same name, type and unit.
+
+Each row is declared once here. The stubs' shared base classes (``_common.pyi``), every
+backend's property docstrings and the README's contract table come from it; each backend's
+table (linux.py, darwin.py) says only how it computes the row. A figure some platform cannot
+give is ``X | None`` on every platform, so code checked on one type-checks on all.
+"""
+
+from __future__ import annotations
+
+from model import Portable
+
+SOCKET_STAT = (
+    Portable("unreceived", "int", "Bytes waiting to be read: a stream's queued data, a datagram "
+             "socket's next datagram (what one recv() returns)", "bytes",
+             linux="ioctl(SIOCINQ); 0 when listening",
+             darwin="ioctl(FIONREAD) for streams, getsockopt(SO_NREAD) for datagram sockets"),
+    Portable("unsent", "int | None", "Bytes this socket has written that the peer has not taken: "
+             "TCP's unacknowledged and unsent bytes, a Unix socket's bytes the peer has not read",
+             "bytes",
+             linux="ioctl(SIOCOUTQ); 0 when listening",
+             darwin="getsockopt(SO_NWRITE) for TCP and UDP (which never queues); for a connected "
+                    "Unix stream SO_SNDBUF minus soi_snd.sbi_hiwat (xnu lowers the sender's "
+                    "high-water mark by what the peer holds); None for a Unix datagram socket"),
+    Portable("not_yet_sent", "int | None", "Bytes in the send queue never transmitted; TCP only, "
+             "else None", "bytes",
+             linux="tcpi_notsent_bytes (what ioctl(SIOCOUTQNSD) returns)",
+             darwin="not reported, always None"),
+    Portable("accept_queue", "int | None", "A listening TCP socket's established connections "
+             "waiting for accept() (ss Recv-Q); None unless listening TCP", "connections",
+             linux="tcpi_unacked of a listener", darwin="soi_qlen - soi_incqlen"),
+    Portable("accept_queue_limit", "int | None", "A listening TCP socket's accept queue limit, "
+             "the listen() backlog (ss Send-Q); None unless listening TCP", "connections",
+             linux="tcpi_sacked of a listener", darwin="soi_qlimit"),
+    Portable("connection_info", "ConnectionInfo | None", "The TCP connection's state and "
+             "statistics; None for a socket that is not TCP", "",
+             linux="TcpInfo, getsockopt(TCP_INFO)",
+             darwin="TcpConnectionInfo, getsockopt(TCP_CONNECTION_INFO)"),
+    Portable("socket_info", "SocketInfo", "The socket's identity: family, type, protocol, "
+             "addresses", "", linux="getsockname(), getpeername(), SO_PROTOCOL, SO_TYPE",
+             darwin="proc_pidfdinfo(PROC_PIDFDSOCKETINFO)"),
+)
+
+CONNECTION_INFO = (
+    Portable("state", "TcpState | None", "The connection's state, by its RFC 793 name (None "
+             "only for a state number newer than this socketstat; the raw member keeps it)", "",
+             linux="tcpi_state (NEW_SYN_RECV reads SYN_RECEIVED, BOUND_INACTIVE reads CLOSED)",
+             darwin="tcpi_state"),
+    Portable("rtt", "float", "Smoothed round-trip time", "seconds",
+             linux="tcpi_rtt, microsecond resolution",
+             darwin="tcpi_srtt, millisecond resolution"),
+    Portable("rtt_variance", "float", "Round-trip time variation", "seconds",
+             linux="tcpi_rttvar (mean deviation)", darwin="tcpi_rttvar"),
+    Portable("rto", "float | None", "Retransmission timeout: how long an unacknowledged "
+             "segment waits before it is sent again", "seconds",
+             linux="tcpi_rto, always", darwin="tcpi_rto while the retransmit timer is armed "
+             "(data awaits acknowledgement); None while idle, when macOS reports 0"),
+    Portable("mss", "int", "Maximum segment size the connection sends", "bytes",
+             linux="tcpi_snd_mss", darwin="tcpi_maxseg"),
+    Portable("congestion_window", "int", "Congestion window", "bytes",
+             linux="tcpi_snd_cwnd segments times tcpi_snd_mss", darwin="tcpi_snd_cwnd"),
+    Portable("retransmissions", "int | None", "Segments retransmitted over the connection's "
+             "life", "segments", linux="tcpi_total_retrans",
+             darwin="tcpi_txretransmitpackets, data segments only; None before macOS 10.13"),
+    Portable("bytes_sent", "int", "Payload bytes sent, retransmissions included", "bytes",
+             linux="tcpi_bytes_sent", darwin="tcpi_txbytes"),
+    Portable("bytes_received", "int", "Payload bytes received", "bytes",
+             linux="tcpi_bytes_received (in order, duplicates not counted)",
+             darwin="tcpi_rxbytes (duplicate segments' bytes counted too)"),
+    Portable("bytes_acked", "int | None", "Payload bytes the peer acknowledged", "bytes",
+             linux="tcpi_bytes_acked", darwin="not reported, always None"),
+)
+
+SOCKET_INFO = (
+    Portable("family", "socket.AddressFamily | int", "Address family (a plain int where Python "
+             "has no name for it)", "", linux="getsockname()", darwin="soi_family"),
+    Portable("type", "socket.SocketKind | int", "Socket type", "",
+             linux="SO_TYPE (SOCK_STREAM when TCP_INFO answered)", darwin="soi_type"),
+    Portable("protocol", "int", "Protocol number: socket.IPPROTO_TCP, socket.IPPROTO_UDP, 0 for "
+             "Unix sockets", "", linux="SO_PROTOCOL", darwin="soi_protocol"),
+    Portable("local_address", "Address | None", "The address socket.getsockname() gives: "
+             "(host, port) for IPv4, (host, port, flowinfo, scope_id) for IPv6, a path str for "
+             "Unix ('' when unbound); None for a family socketstat cannot describe", "",
+             linux="getsockname(); an abstract Unix name is bytes starting with NUL, another "
+                   "family's address the raw bytes after the family",
+             darwin="rebuilt from proc_pidfdinfo as xnu's getsockname() builds it"),
+    Portable("remote_address", "Address | None", "The address socket.getpeername() gives, in "
+             "the same forms; None when there is no peer", "", linux="getpeername()",
+             darwin="rebuilt from proc_pidfdinfo as xnu's getpeername() builds it"),
+    Portable("receive_buffer_size", "int | None", "The receive buffer's size, SO_RCVBUF",
+             "bytes", linux="SO_MEMINFO, with details=True only (else None)",
+             darwin="soi_rcv.sbi_hiwat"),
+    Portable("send_buffer_size", "int | None", "The send buffer's size, SO_SNDBUF", "bytes",
+             linux="SO_MEMINFO, with details=True only (else None)",
+             darwin="soi_snd.sbi_hiwat; getsockopt(SO_SNDBUF) for a Unix stream, whose "
+                    "high-water mark xnu lowers by what the peer holds"),
+)

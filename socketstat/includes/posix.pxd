@@ -1,0 +1,63 @@
+# cdef extern declarations every POSIX backend shares (_linux.pyx, _darwin.pyx): the same names,
+# types and prototypes in glibc's and the macOS SDK's headers. What differs (sa_family_t, the
+# sockaddr structs, which BSDs prefix with a length byte) stays in the OS's own .pxd.
+from libc.stdint cimport uint16_t, uint32_t
+
+
+cdef extern from "<string.h>" nogil:
+    size_t strnlen(const char *text, size_t limit)
+
+
+cdef extern from "<sys/ioctl.h>" nogil:
+    int ioctl(int fd, unsigned long request, ...)
+
+
+cdef extern from "<sys/socket.h>" nogil:
+    ctypedef unsigned int socklen_t
+
+    struct sockaddr:
+        pass
+
+    int getsockopt(int fd, int level, int optname, void *optval, socklen_t *optlen)
+    int getsockname(int fd, sockaddr *addr, socklen_t *addrlen)
+    int getpeername(int fd, sockaddr *addr, socklen_t *addrlen)
+
+    enum: SOL_SOCKET
+    enum: SO_TYPE
+    enum: SO_SNDBUF
+    enum: AF_UNIX
+    enum: AF_INET
+    enum: AF_INET6
+    enum: SOCK_STREAM
+    enum: SOCK_DGRAM
+
+
+cdef extern from "<netinet/in.h>" nogil:
+    enum: IPPROTO_TCP
+    enum: INET6_ADDRSTRLEN
+
+    struct in_addr:
+        uint32_t s_addr
+
+    struct in6_addr:
+        pass
+
+
+cdef extern from "<arpa/inet.h>" nogil:
+    # Cannot fail here: the family is right and the buffer holds INET6_ADDRSTRLEN.
+    const char *inet_ntop(int family, const void *source, char *destination, socklen_t size)
+    # Function-like macros on macOS (<sys/_endian.h>): no address to take, so the declaration
+    # check skips them; the compile of their uses checks them.
+    uint16_t ntohs(uint16_t value)  # declcheck: skip (macro)
+    uint32_t ntohl(uint32_t value)  # declcheck: skip (macro)
+
+
+cdef extern from "<sys/un.h>" nogil:
+    # offsetof(struct sockaddr_un, sun_path): where a Unix address's path starts (unix(7)).
+    const size_t SUN_PATH_OFFSET "offsetof(struct sockaddr_un, sun_path)"
+
+
+cdef extern from "Python.h":
+    # An int fd, or an object whose fileno() returns one; TypeError, ValueError (negative),
+    # OverflowError (beyond a C int) or the exception fileno() raised otherwise.
+    int PyObject_AsFileDescriptor(object obj) except -1

@@ -1,0 +1,3 @@
+from socketstat import socketstat
+
+socketstat("3")

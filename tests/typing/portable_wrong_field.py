@@ -1,0 +1,5 @@
+from socketstat import ConnectionInfo
+
+
+def smoothed(info: ConnectionInfo) -> float:
+    return info.srtt

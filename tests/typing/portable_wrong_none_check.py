@@ -1,0 +1,3 @@
+from socketstat import socketstat
+
+rtt = socketstat(0).connection_info.rtt
