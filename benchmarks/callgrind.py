@@ -17,13 +17,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from benchmarks import cases as cases_module, floor
+from benchmarks.installed import import_installed_socketstat
+from benchmarks.sockets import open_all
+
 
 def _child(library_path: str, n: int) -> None:
-    from benchmarks import cases as cases_module, floor
-    from benchmarks.run import import_installed_socketstat
-    from benchmarks.sockets import open_all
-
-    api, _ = import_installed_socketstat()
+    api = import_installed_socketstat()
     floor_library = floor.load(Path(library_path))
     library = floor_library.released
     kinds, _ = open_all()

@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import Any
 
 from benchmarks import floor
+from benchmarks.installed import InstalledSocketstat, SamplerLike, SocketstatFunction
 from benchmarks.sockets import SocketKind
 
 Batch = Callable[[int], int]
@@ -51,9 +52,7 @@ class Case:
 # ---------------------------------------------------------------------------------------------
 # socketstat
 
-def _socketstat(api: Any, fd: int) -> Batch:
-    function = api.socketstat
-
+def _socketstat(function: SocketstatFunction, fd: int) -> Batch:
     def run(n: int) -> int:
         calls = repeat(None, n)
         start = perf_counter_ns()
@@ -63,9 +62,7 @@ def _socketstat(api: Any, fd: int) -> Batch:
     return run
 
 
-def _socketstat_object(api: Any, sock: socket.socket) -> Batch:
-    function = api.socketstat
-
+def _socketstat_object(function: SocketstatFunction, sock: socket.socket) -> Batch:
     def run(n: int) -> int:
         calls = repeat(None, n)
         start = perf_counter_ns()
@@ -75,9 +72,7 @@ def _socketstat_object(api: Any, sock: socket.socket) -> Batch:
     return run
 
 
-def _socketstat_details(api: Any, fd: int) -> Batch:
-    function = api.socketstat
-
+def _socketstat_details(function: SocketstatFunction, fd: int) -> Batch:
     def run(n: int) -> int:
         calls = repeat(None, n)
         start = perf_counter_ns()
@@ -87,25 +82,23 @@ def _socketstat_details(api: Any, fd: int) -> Batch:
     return run
 
 
-def _socketstat_fields(api: Any, fd: int) -> Batch:
-    """A monitoring loop's usual reads: the queues, RTT, cwnd, retransmissions."""
-    function = api.socketstat
-
+def _socketstat_fields(function: SocketstatFunction, fd: int) -> Batch:
+    """A monitoring loop's usual reads: the queues, RTT, cwnd, retransmissions. connection_info is
+    None for a socket that is not TCP, so typed code checks it first, and so does this loop."""
     def run(n: int) -> int:
         calls = repeat(None, n)
         start = perf_counter_ns()
         for _ in calls:
             stat = function(fd)
             info = stat.connection_info
-            (stat.unreceived, stat.unsent, info.tcpi_rtt, info.tcpi_snd_cwnd,
-             info.tcpi_total_retrans)
+            if info is not None:
+                (stat.unreceived, stat.unsent, info.tcpi_rtt, info.tcpi_snd_cwnd,
+                 info.tcpi_total_retrans)
         return perf_counter_ns() - start
     return run
 
 
-def _socketstat_to_dict(api: Any, fd: int) -> Batch:
-    function = api.socketstat
-
+def _socketstat_to_dict(function: SocketstatFunction, fd: int) -> Batch:
     def run(n: int) -> int:
         calls = repeat(None, n)
         start = perf_counter_ns()
@@ -115,8 +108,7 @@ def _socketstat_to_dict(api: Any, fd: int) -> Batch:
     return run
 
 
-def _tcp_info(api: Any, fd: int) -> Batch:
-    function = api.tcp_info
+def _tcp_info(function: Callable[[int], object], fd: int) -> Batch:
     function(fd)
 
     def run(n: int) -> int:
@@ -128,8 +120,8 @@ def _tcp_info(api: Any, fd: int) -> Batch:
     return run
 
 
-def _sampler(api: Any, fd: int) -> Batch:
-    sample = api.Sampler(fd).sample
+def _sampler(sampler_class: Callable[[int], SamplerLike], fd: int) -> Batch:
+    sample = sampler_class(fd).sample
     sample()
 
     def run(n: int) -> int:
@@ -287,7 +279,7 @@ def floors(kinds: dict[str, SocketKind]) -> dict[str, Floor]:
     return {key: Floor(key, path, kind, label) for key, path, kind, label in wanted if kind in kinds}
 
 
-def cases(api: Any, kinds: dict[str, SocketKind], psutil: ModuleType | None,
+def cases(api: InstalledSocketstat, kinds: dict[str, SocketKind], psutil: ModuleType | None,
           psutil_note: str, library: floor.FloorLibrary | None = None
           ) -> tuple[list[Case], dict[str, str]]:
     """The cases this machine and this build can run, and the others with the reason."""
@@ -307,28 +299,32 @@ def cases(api: Any, kinds: dict[str, SocketKind], psutil: ModuleType | None,
             continue
         fd = kinds[kind].fd
         add(f"socketstat/{kind}", "socketstat(fd)", kind, f"snapshot/{kind}",
-            lambda fd=fd: _socketstat(api, fd), 1.10)   # type: ignore[misc]
+            lambda fd=fd: _socketstat(api.socketstat, fd), 1.10)   # type: ignore[misc]
     if "tcp4" not in kinds:
         return found, skipped
     tcp4 = kinds["tcp4"]
     fd = tcp4.fd
     add("socketstat_details/tcp4", "socketstat(fd, details=True)", "tcp4",
-        "snapshot_details/tcp4", lambda: _socketstat_details(api, fd))
+        "snapshot_details/tcp4", lambda: _socketstat_details(api.socketstat, fd))
     add("socketstat_sock/tcp4", "socketstat(sock)", "tcp4", "snapshot/tcp4",
-        lambda: _socketstat_object(api, tcp4.sock), note="socket object: fileno() per call")
+        lambda: _socketstat_object(api.socketstat, tcp4.sock),
+        note="socket object: fileno() per call")
     add("socketstat_fields/tcp4", "socketstat(fd) + 5 fields", "tcp4", "snapshot/tcp4",
-        lambda: _socketstat_fields(api, fd),
-        note="reads unreceived, unsent, tcpi_rtt, tcpi_snd_cwnd, tcpi_total_retrans")
+        lambda: _socketstat_fields(api.socketstat, fd),
+        note="reads unreceived, unsent, tcpi_rtt, tcpi_snd_cwnd, tcpi_total_retrans "
+             "(connection_info checked for None, as typed code must)")
     add("socketstat_to_dict/tcp4", "socketstat(fd).to_dict()", "tcp4", "snapshot/tcp4",
-        lambda: _socketstat_to_dict(api, fd), note="every field decoded, like the hand-rolled dict")
-    if hasattr(api, "tcp_info"):
+        lambda: _socketstat_to_dict(api.socketstat, fd),
+        note="every field decoded, like the hand-rolled dict")
+    tcp_info, sampler_class = api.tcp_info, api.sampler_class
+    if tcp_info is not None:
         add("tcp_info/tcp4", "socketstat.tcp_info(fd)", "tcp4", "tcp_info/tcp4",
-            lambda: _tcp_info(api, fd))
+            lambda: _tcp_info(tcp_info, fd))
     else:
         skipped["tcp_info/tcp4"] = "socketstat.tcp_info is not in this build"
-    if hasattr(api, "Sampler"):
+    if sampler_class is not None:
         add("sampler/tcp4", "Sampler(fd).sample()", "tcp4", "sampler/tcp4",
-            lambda: _sampler(api, fd), 1.05)
+            lambda: _sampler(sampler_class, fd), 1.05)
     else:
         skipped["sampler/tcp4"] = "socketstat.Sampler is not in this build"
     read_all, read_tcp_info = handrolled_parts(tcp4.sock)

@@ -1,7 +1,8 @@
 """The floor: benchmarks/floor.c, compiled here at run time with ``cc -O2`` and loaded via ctypes.
 
 Both loaders are kept: ``CDLL`` releases the GIL around each call (the batch timings, and the GIL
-study's "released" reference) and ``PyDLL`` keeps it (the GIL study's "held" reference).
+study's "released" reference) and ``PyDLL`` keeps it, as socketstat does (the GIL study's "held"
+reference).
 """
 
 from __future__ import annotations

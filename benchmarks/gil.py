@@ -1,10 +1,12 @@
-"""The GIL question, by measurement.
+"""The GIL question, by measurement: the study behind socketstat holding the GIL.
 
-socketstat(fd) releases the GIL once around all its syscalls. Whether that pays depends on what
-else runs: a pure-Python CPU-bound thread gains the time the syscalls take, but the caller must
-take the GIL back afterwards, and CPython hands it over only every ``sys.getswitchinterval()``
-(the convoy effect, bpo-7946). Each scenario runs threads for a fixed window and counts what each
-got done:
+socketstat(fd) HOLDS the GIL through its syscalls; this study is the measurement behind that
+choice (see "Why the GIL is not released" in socketstat/_linux.pyx). Releasing it would let a
+pure-Python CPU-bound thread run during the syscalls, but they never block, the release and retake
+cost time on every call (ctypes_released minus ctypes_held in the main table), and the caller must
+then wait to take the GIL back, which CPython hands over only every ``sys.getswitchinterval()``
+(the convoy effect, bpo-7946): beside a CPU-bound thread, a releasing caller is starved. Each
+scenario runs threads for a fixed window and counts what each got done:
 
 * ``cpu_solo``: a pure-Python CPU-bound thread alone (work units of ~100 additions);
 * ``<caller>_solo``: a thread calling one function in a loop, alone;
@@ -12,9 +14,10 @@ got done:
 * ``2x<caller>``: two caller threads: does the pair get more done than one?
 
 Callers: ``socketstat`` (the installed build) and, as references doing the same syscalls in C
-through ctypes, ``floor_released`` (ctypes.CDLL: the GIL released around the call, like
-socketstat) and ``floor_held`` (ctypes.PyDLL: the GIL kept, what a build without ``nogil``
-does). The two references share the ctypes call overhead, so they differ only in the GIL.
+through ctypes, ``floor_held`` (ctypes.PyDLL: the GIL kept, as socketstat does) and
+``floor_released`` (ctypes.CDLL: the GIL released around the call, what a build with ``with
+nogil:`` around the syscalls would do). The two references share the ctypes call overhead, so
+they differ only in the GIL: their rows show what releasing it would cost socketstat's callers.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from functools import partial
 from typing import Any
 
 from benchmarks import floor, stats
+from benchmarks.installed import SocketstatFunction
 
 
 class _Flag:
@@ -97,10 +101,10 @@ def _latency(values: list[int]) -> dict[str, float] | None:
             "calls": len(values)}
 
 
-def measure(api: Any, library: floor.FloorLibrary, fd: int, window: float,
-            windows: int) -> dict[str, Any]:
+def measure(socketstat: SocketstatFunction, library: floor.FloorLibrary, fd: int,
+            window: float, windows: int) -> dict[str, Any]:
     callers: dict[str, tuple[Callable[[int], object], int]] = {
-        "socketstat": (api.socketstat, fd),
+        "socketstat": (socketstat, fd),
         "floor_released": (partial(library.released.ssb_run, floor.SNAPSHOT, fd), 1),
         "floor_held": (partial(library.held.ssb_run, floor.SNAPSHOT, fd), 1),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 Table = tuple[list[str], list[list[str]], str]      # header, rows, alignment ("l"/"r" per column)
@@ -13,7 +14,8 @@ def _ns(value: float | None) -> str:
     return f"{value:.1f}" if abs(value) < 100 else f"{value:,.0f}"
 
 
-def _range(summary: dict[str, float], format_value: Any = _ns, separator: str = "–") -> str:
+def _range(summary: dict[str, float], format_value: Callable[[float], str] = _ns,
+           separator: str = "–") -> str:
     return f"{format_value(summary['p25'])}{separator}{format_value(summary['p75'])}"
 
 

@@ -8,9 +8,9 @@ Run from the repository root, against the installed package:
     python -m benchmarks --quick          # tiny counts: a smoke test, not a measurement
 
 How the timing is kept honest on a noisy shared VM:
-  * the floor is the very syscall sequence of read_snapshot() in socketstat/_linux.pyx, in a C
-    loop compiled here with cc -O2 (benchmarks/floor.c), timed inside C, on the same fd;
-    strace checks, when installed, that both issue the same calls;
+  * the floor is the very syscalls socketstat() makes in socketstat/_linux.pyx, in a C loop
+    compiled here with cc -O2 (benchmarks/floor.c), timed inside C, on the same fd; strace
+    checks, when installed, that both issue the same calls;
   * every batch is about --batch-ms long; each repeat runs, for every case in turn (rotated from
     repeat to repeat), floor, Python, floor; the ratio is taken per repeat against the mean of the
     two floor batches beside it, so slow drift of the machine cancels, and its size is reported;
@@ -29,46 +29,21 @@ import os
 import sys
 import tempfile
 import time
-import types
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+if __name__ == "__main__" and not __package__:
+    # python benchmarks/run.py: make the package importable, as python -m benchmarks does.
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from benchmarks import (callgrind, cases as cases_module, floor, gil, machine, report, sockets,
+                        stats, syscall_check)
+from benchmarks.installed import ROOT, InstalledSocketstat, import_installed_socketstat
+from benchmarks.sockets import SocketKind
+
 SCHEMA = 1
-
-
-def import_installed_socketstat() -> tuple[Any, types.ModuleType]:
-    """socketstat as installed, never the source tree this runs from.
-
-    ``python -m benchmarks`` puts the repository root first on sys.path, where the unbuilt
-    socketstat/ would shadow the installed package; the root is taken off sys.path first.
-    Returns the API namespace (socketstat, and tcp_info and Sampler where the build has them)
-    and the compiled backend module.
-    """
-    sys.path[:] = [entry for entry in sys.path
-                   if Path(entry or os.getcwd()).resolve() != ROOT]
-    try:
-        package = importlib.import_module("socketstat")
-    except ImportError as error:
-        raise SystemExit(f"socketstat is not importable from {sys.executable}: {error}\n"
-                         "install it first: python -m pip install .") from None
-    location = Path(package.__file__ or "").resolve()
-    if location.parent == ROOT / "socketstat":      # (a venv inside the repository is fine)
-        raise SystemExit(f"socketstat was imported from the source tree ({location}), "
-                         "not from an installed package")
-    backend = importlib.import_module(getattr(package, "_backend_name", "socketstat._linux"))
-    api = types.SimpleNamespace(socketstat=package.socketstat, __package__=package,
-                                sources={"socketstat": package.__name__})
-    for name in ("tcp_info", "Sampler"):
-        for module in (package, backend):
-            if hasattr(module, name):
-                setattr(api, name, getattr(module, name))
-                api.sources[name] = module.__name__
-                break
-        else:
-            api.sources[name] = None
-    return api, backend
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -125,11 +100,9 @@ def _calibrate(batch: Callable[[int], int], target_ns: float) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = _arguments(argv)
-    api, backend = import_installed_socketstat()
+    api = import_installed_socketstat()
 
-    from benchmarks import cases as cases_module, floor, machine, report, sockets, stats
-
-    psutil: types.ModuleType | None = None
+    psutil: ModuleType | None = None
     if arguments.no_psutil:
         psutil_note = "--no-psutil"
     else:
@@ -148,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         except floor.FloorError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
-        info = machine.describe(backend, api.__package__, psutil, library.compiler, ROOT)
+        info = machine.describe(api.backend, api.package, psutil, library.compiler, ROOT)
         info["cc_version"] = floor.compiler_version(library.compiler)
         info["floor_build"] = " ".join(
             "floor.c" if word == str(floor.SOURCE) else
@@ -156,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         kinds, skipped = sockets.open_all()
         try:
             result = _run(arguments, api, library, kinds, skipped, psutil, psutil_note, info,
-                          cases_module, floor, stats, started)
+                          started)
         finally:
             for kind in kinds.values():
                 kind.close()
@@ -171,12 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _run(arguments: argparse.Namespace, api: Any, library: Any, kinds: dict[str, Any],
-         skipped: dict[str, str], psutil: types.ModuleType | None, psutil_note: str,
-         info: dict[str, Any], cases_module: Any, floor: Any, stats: Any,
-         started: float) -> dict[str, Any]:
-    from benchmarks import callgrind, gil, syscall_check
-
+def _run(arguments: argparse.Namespace, api: InstalledSocketstat, library: floor.FloorLibrary,
+         kinds: dict[str, SocketKind], skipped: dict[str, str], psutil: ModuleType | None,
+         psutil_note: str, info: dict[str, Any], started: float) -> dict[str, Any]:
     floors = cases_module.floors(kinds)
     found, case_skipped = cases_module.cases(api, kinds, psutil, psutil_note, library)
     skipped = {**{f"socketstat/{kind}": reason for kind, reason in skipped.items()},
@@ -189,7 +159,7 @@ def _run(arguments: argparse.Namespace, api: Any, library: Any, kinds: dict[str,
         check = syscall_check.check(sys.executable, library.path, ROOT)
 
     target_ns = arguments.batch_ms * 1e6
-    batches: dict[str, Any] = {}
+    batches: dict[str, cases_module.Batch] = {}
     for case in found:
         try:
             batches[case.key] = case.make()
@@ -197,7 +167,7 @@ def _run(arguments: argparse.Namespace, api: Any, library: Any, kinds: dict[str,
             skipped[case.key] = f"failed to set up: {type(error).__name__}: {error}"
     found = [case for case in found if case.key in batches]
 
-    def floor_batch(key: str) -> Any:
+    def floor_batch(key: str) -> cases_module.Batch:
         spec = floors[key]
         fd = kinds[spec.kind].fd
         return lambda n: library.run(spec.path, fd, n)
@@ -308,8 +278,8 @@ def _run(arguments: argparse.Namespace, api: Any, library: Any, kinds: dict[str,
     gil_result: dict[str, Any] = {"status": "skipped", "reason": "--no-gil",
                                   "uncontended_release_cost": gil_release}
     if not arguments.no_gil and "tcp4" in kinds:
-        gil_result = gil.measure(api, library, kinds["tcp4"].fd, arguments.gil_window_ms / 1e3,
-                                 arguments.gil_windows)
+        gil_result = gil.measure(api.socketstat, library, kinds["tcp4"].fd,
+                                 arguments.gil_window_ms / 1e3, arguments.gil_windows)
         gil_result["status"] = "ok"
         gil_result["uncontended_release_cost"] = gil_release
         if "socketstat/tcp4" in results:
@@ -353,7 +323,4 @@ def _run(arguments: argparse.Namespace, api: Any, library: Any, kinds: dict[str,
 
 
 if __name__ == "__main__":
-    # python benchmarks/run.py: make the package importable, as python -m benchmarks does.
-    sys.path[0] = str(ROOT)
-    importlib.import_module("benchmarks")
     sys.exit(main())

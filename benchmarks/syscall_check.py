@@ -8,14 +8,21 @@ sequences, normalised to the syscall, its symbolic arguments and its lengths.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from benchmarks import floor
+from benchmarks.cases import handrolled_parts
+from benchmarks.installed import import_installed_socketstat
+from benchmarks.sockets import open_all
 
 TRACED = "getsockopt,getsockname,getpeername,ioctl,fstat,newfstatat,statx,close"
 _MARKER = re.compile(r"^close\((-\d+)\)")
@@ -66,29 +73,24 @@ def normalise(line: str) -> str | None:
 
 
 def _child(library_path: str) -> None:
-    from benchmarks import floor
-    from benchmarks.cases import handrolled_parts
-    from benchmarks.run import import_installed_socketstat
-    from benchmarks.sockets import open_all
-    import ctypes
-
-    api, _ = import_installed_socketstat()
+    api = import_installed_socketstat()
     library = ctypes.CDLL(library_path)
     library.ssb_run.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int64]
     library.ssb_run.restype = ctypes.c_int64
     kinds, _ = open_all()
-    plans: list[tuple[str, Any, int, int]] = []
+    # (case key, one call given the fd, the floor path doing the same syscalls or -1, fd)
+    plans: list[tuple[str, Callable[[int], object], int, int]] = []
+    socketstat = api.socketstat
     for kind in kinds.values():
-        plans.append((f"socketstat/{kind.name}", lambda fd: api.socketstat(fd), floor.SNAPSHOT,
-                      kind.fd))
+        plans.append((f"socketstat/{kind.name}", socketstat, floor.SNAPSHOT, kind.fd))
     if "tcp4" in kinds:
         fd = kinds["tcp4"].fd
-        plans.append(("socketstat_details/tcp4", lambda fd: api.socketstat(fd, details=True),
+        plans.append(("socketstat_details/tcp4", lambda fd: socketstat(fd, details=True),
                       floor.SNAPSHOT_DETAILS, fd))
-        if hasattr(api, "tcp_info"):
-            plans.append(("tcp_info/tcp4", lambda fd: api.tcp_info(fd), floor.TCP_INFO, fd))
-        if hasattr(api, "Sampler"):
-            sampler = api.Sampler(fd)
+        if api.tcp_info is not None:
+            plans.append(("tcp_info/tcp4", api.tcp_info, floor.TCP_INFO, fd))
+        if api.sampler_class is not None:
+            sampler = api.sampler_class(fd)
             plans.append(("sampler/tcp4", lambda fd: sampler.sample(), floor.SAMPLER, fd))
         read_all, read_tcp_info = handrolled_parts(kinds["tcp4"].sock)
         plans.append(("handrolled/tcp4", lambda fd: read_all(), -1, fd))

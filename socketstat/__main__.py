@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import socket
+import sys
 import time
 
 from socketstat import socketstat
@@ -35,7 +37,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bytes", type=int, default=1_000_000,
                         help="bytes the client sends and the server leaves unread (default 1000000)")
     args = parser.parse_args(argv)
+    try:
+        show(args)
+        # Flushed here so that a reader gone early (socketstat | head -1) is met inside this try,
+        # not in the interpreter's flush at exit.
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # As the Python docs advise (signal module, "Note on SIGPIPE"): point stdout at /dev/null
+        # so the flush at exit cannot fail again, and exit 1, as an uncaught EPIPE would, but
+        # without the traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return 0
 
+
+def show(args: argparse.Namespace) -> None:
+    """Open the demo connection and print what socketstat reads at each of its three ends."""
     family = socket.AF_INET6 if args.ipv6 else socket.AF_INET
     listener, client, server = demo_connection(family)
     with listener, client, server:
@@ -55,7 +72,6 @@ def main(argv: list[str] | None = None) -> int:
             for name, sock in ends.items():
                 print(f"# {name}: {sent} bytes sent by the client")
                 print(socketstat(sock, details=True))
-    return 0
 
 
 if __name__ == "__main__":

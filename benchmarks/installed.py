@@ -1,0 +1,94 @@
+"""socketstat as installed, never the source tree the benchmarks run from, and what they call on it.
+
+Shared by run.py and the child processes it starts under strace (syscall_check.py) and valgrind
+(callgrind.py). The entry points are described by Protocols here, not imported from socketstat's
+stubs: mypy run from the repository root would resolve ``socketstat`` to the unbuilt source tree,
+not to the installed package.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import socket
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Protocol
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The compiled module: the Cython that generated it is read from its binary, and an entry point
+# the package does not re-export may still be there.
+BACKEND = "socketstat._darwin" if sys.platform == "darwin" else "socketstat._linux"
+
+
+class TcpInfoLike(Protocol):
+    """The TCP fields a monitoring loop reads (socketstat_fields in cases.py)."""
+
+    @property
+    def tcpi_rtt(self) -> int: ...
+    @property
+    def tcpi_snd_cwnd(self) -> int: ...
+    @property
+    def tcpi_total_retrans(self) -> int: ...
+
+
+class SocketStatLike(Protocol):
+    """What the benchmarks read from a socketstat() result."""
+
+    @property
+    def unreceived(self) -> int: ...
+    @property
+    def unsent(self) -> int: ...
+    @property
+    def connection_info(self) -> TcpInfoLike | None: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class SocketstatFunction(Protocol):
+    def __call__(self, fd: int | socket.socket, *, details: bool = False) -> SocketStatLike: ...
+
+
+class SamplerLike(Protocol):
+    def sample(self) -> object: ...
+
+
+@dataclass(frozen=True)
+class InstalledSocketstat:
+    package: ModuleType
+    backend: ModuleType
+    socketstat: SocketstatFunction
+    tcp_info: Callable[[int], object] | None            # None: this build does not have it
+    sampler_class: Callable[[int], SamplerLike] | None  # None: this build does not have it
+    sources: dict[str, str | None]     # the module each entry point came from, for the JSON
+
+
+def import_installed_socketstat() -> InstalledSocketstat:
+    """socketstat as installed, never the source tree this runs from.
+
+    ``python -m benchmarks`` puts the repository root first on sys.path, where the unbuilt
+    socketstat/ would shadow the installed package; the root is taken off sys.path first.
+    """
+    sys.path[:] = [entry for entry in sys.path
+                   if Path(entry or os.getcwd()).resolve() != ROOT]
+    try:
+        package = importlib.import_module("socketstat")
+    except ImportError as error:
+        raise SystemExit(f"socketstat is not importable from {sys.executable}: {error}\n"
+                         "install it first: python -m pip install .") from None
+    location = Path(package.__file__ or "").resolve()
+    if location.parent == ROOT / "socketstat":      # (a venv inside the repository is fine)
+        raise SystemExit(f"socketstat was imported from the source tree ({location}), "
+                         "not from an installed package")
+    backend = importlib.import_module(BACKEND)
+    sources: dict[str, str | None] = {"socketstat": package.__name__}
+    optional: dict[str, Any] = {}
+    for name in ("tcp_info", "Sampler"):
+        module = next((module for module in (package, backend) if hasattr(module, name)), None)
+        optional[name] = getattr(module, name) if module else None
+        sources[name] = module.__name__ if module else None
+    return InstalledSocketstat(package, backend, package.socketstat, optional["tcp_info"],
+                               optional["Sampler"], sources)
