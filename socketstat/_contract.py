@@ -28,6 +28,9 @@ if TYPE_CHECKING:
         _fields: ClassVar[tuple[str, ...]]
         """The record's attributes in dump order: the portable members first, then its own."""
 
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            """Raises TypeError: records are made by socketstat(), never directly."""
+
         def to_dict(self) -> dict[str, Any]:
             """Plain JSON-ready data: enums by name, records as dicts, addresses as lists."""
             ...
