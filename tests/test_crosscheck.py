@@ -1,6 +1,7 @@
 """The macOS cross-check (tests/crosscheck/): the fixture backend compiles and links for both
-macOS architectures, every deliberately broken variant of it fails naming what is wrong, and
-socketstat/_darwin.pyx passes once it exists.
+macOS architectures, every deliberately broken variant of it fails naming what is wrong,
+socketstat/_darwin.pyx passes (its struct declarations generated from socketstat/codegen/darwin.py
+included: a wrong row there fails too), and that table lists every member of the SDK's structs.
 
 Needs ziglang and Cython in the test environment (pip install ziglang==0.17.1 'Cython>=3.0'):
 without them these tests skip, except under CI (CI set and not "false"), where they fail.
@@ -10,15 +11,22 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
 from typing import NamedTuple, Tuple
 
 import pytest
+
+# Before the imports below, which name what only this platform builds.
+if sys.platform != "linux":
+    pytest.skip("the macOS cross-check runs on a Linux host", allow_module_level=True)
+
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -62,11 +70,88 @@ def test_fixture_compiles_and_links_for_both_archs(toolchain: None, tmp_path: Pa
     assert all(path.stat().st_size > 0 for path in built.values())
 
 
-@pytest.mark.skipif(not DARWIN_BACKEND.exists(), reason="socketstat/_darwin.pyx is not written yet")
-def test_socketstat_darwin_backend(toolchain: None, tmp_path: Path) -> None:
-    built = crosscheck.check_darwin(DARWIN_BACKEND, include_dirs=[ROOT / "socketstat" / "includes"],
-                                    workdir=tmp_path)
+def _source_package(directory: Path) -> Path:
+    """A copy of the socketstat source package in DIRECTORY, without build products: what a fresh
+    clone holds."""
+    package = directory / "socketstat"
+    shutil.copytree(ROOT / "socketstat", package, ignore=shutil.ignore_patterns(
+        "*.so", "*.c", "*.pyi", "py.typed", "_*_records.pxi", "__pycache__"))
+    return package
+
+
+@pytest.mark.skipif(not DARWIN_BACKEND.exists(), reason="no source tree beside the tests")
+def test_socketstat_darwin_backend_from_a_fresh_tree(toolchain: None, tmp_path: Path) -> None:
+    # translate() renders _darwin_records.pxi from the tables, as setup.py does.
+    package = _source_package(tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
+    built = crosscheck.check_darwin(package / "_darwin.pyx", include_dirs=[package / "includes"],
+                                    workdir=work)
     assert sorted(built) == sorted(crosscheck.DARWIN_ARCHS)
+    assert (package / "_darwin_records.pxi").is_file()
+
+
+# A wrong row in the macOS table: the declarations generated from it are cross-checked too.
+BROKEN_TABLE = {
+    "member-type": ((r'tcpi\("tcpi_snd_cwnd", "uint32_t"', 'tcpi("tcpi_snd_cwnd", "uint16_t"'),
+                    ("tcpi_snd_cwnd", "size differs")),
+    "bit-field-type": ((r'return tcpi\(name, "uint32_t"', 'return tcpi(name, "uint8_t"'),
+                       ("tcpi_tfo_syn_data_acked", "size differs")),
+    "sockbuf-member-name": ((r'sbi\("sbi_lowat"', 'sbi("sbi_lowwat"'), ("sbi_lowwat",)),
+}
+
+
+@pytest.mark.skipif(not DARWIN_BACKEND.exists(), reason="no source tree beside the tests")
+@pytest.mark.parametrize(("case", "arch"), [(case, crosscheck.DARWIN_ARCHS[i % 2])
+                                            for i, case in enumerate(sorted(BROKEN_TABLE))])
+def test_broken_table_row_fails(toolchain: None, tmp_path: Path, case: str, arch: str) -> None:
+    (pattern, replacement), names = BROKEN_TABLE[case]
+    package = _source_package(tmp_path)
+    table = package / "codegen" / "darwin.py"
+    text, count = re.subn(pattern, lambda _: replacement, table.read_text())
+    assert count == 1, f"{pattern!r} no longer matches codegen/darwin.py: update the test"
+    table.write_text(text)
+    work = tmp_path / "work"
+    work.mkdir()
+    with pytest.raises(crosscheck.CrossCheckError) as raised:
+        crosscheck.check_darwin(package / "_darwin.pyx", archs=[arch], include_dirs=[package / "includes"],
+                                workdir=work)
+    [failure] = raised.value.failures
+    assert failure.stage == "compile", str(raised.value)
+    for name in names:
+        assert name in failure.output, str(raised.value)
+
+
+def _table_members() -> dict[str, list[str]]:
+    """{record: its struct members, in table order} of socketstat/codegen/darwin.py (imported in
+    a process of its own: the tables import each other under plain names)."""
+    codegen = ROOT / "socketstat" / "codegen"
+    script = (f"import sys, json; sys.path.insert(0, {str(codegen)!r}); import darwin; "
+              "print(json.dumps({r.name: [f.name for f in r.members] for r in darwin.RECORDS}))")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    members: dict[str, list[str]] = json.loads(run.stdout)
+    return members
+
+
+def _sdk_members(header: str, struct: str) -> list[str]:
+    """The named members of STRUCT in the SDK header that ziglang ships, in order (padding left
+    out)."""
+    text = (crosscheck.zigcc.ziglang_dir() / "lib" / "libc" / "include" / "any-darwin-any" / header).read_text()
+    body = text[text.index(f"struct {struct} {{"):]
+    body = body[body.index("{") + 1:body.index("};")]
+    body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
+    body = re.sub(r"^\s*#.*$", "", body, flags=re.M)
+    names = re.findall(r"(\w+)\s*(?::\s*\d+\s*)?(?:__attribute__\(\(.*?\)\)\s*)?[,;]", body)
+    return [name for name in names if not name.startswith("__")]
+
+
+@pytest.mark.skipif(not DARWIN_BACKEND.exists(), reason="no source tree beside the tests")
+def test_tables_list_every_sdk_member_in_order(toolchain: None) -> None:
+    # The cross-check proves each declared member right; this proves none is missing, so a member
+    # a newer SDK adds shows up here. Read independently of the table: the SDK's own header.
+    table = _table_members()
+    assert table["TcpConnectionInfo"] == _sdk_members("netinet/tcp.h", "tcp_connection_info")
+    assert table["SockbufInfo"] == _sdk_members("sys/proc_info.h", "sockbuf_info")
 
 
 class Broken(NamedTuple):

@@ -1,6 +1,7 @@
 """The macOS backend against independent sources: raw TCP_CONNECTION_INFO bytes at the SDK's
-offsets, the socket module, fcntl.ioctl(FIONREAD), getsockopt(SO_NWRITE), netstat and lsof.
-TCP over IPv4 and IPv6 (client, accepted and listening ends), UDP, Unix; the error table."""
+offsets, the socket module, fcntl.ioctl(FIONREAD), getsockopt(SO_NREAD, SO_NWRITE, SO_SNDBUF),
+netstat and lsof. TCP over IPv4 and IPv6 (client, accepted and listening ends), UDP, Unix; the
+error table. What every platform shares is tested in test_contract.py; this is macOS's own."""
 
 from __future__ import annotations
 
@@ -22,18 +23,18 @@ from typing import Any, Callable
 
 import pytest
 
-pytestmark = pytest.mark.skipif(sys.platform != "darwin", reason="the macOS backend runs on macOS only")
-
 if sys.platform != "darwin":
-    # At module level too: socketstat._darwin does not exist elsewhere, and mypy then checks the
-    # rest of this file only under --platform darwin.
+    # The whole module: only macOS builds socketstat._darwin (test_typing_darwin.py type-checks
+    # this file everywhere).
     pytest.skip("the macOS backend runs on macOS only", allow_module_level=True)
 
 from conftest import fill_until_blocked, loopback, settle, tcp_connection  # noqa: E402
-from socketstat import socketstat  # noqa: E402
+from socketstat import TcpState, socketstat  # noqa: E402
+# From the backend's module, which the stubs declare on every platform (socketstat itself
+# exports these on macOS only), so that mypy checks this file under any --platform.
 from socketstat._darwin import (  # noqa: E402
-    SockbufInfo, SocketInfo, SocketStat, TcpConnectionFlags, TcpConnectionInfo, TcpConnectionOptions,
-    TcpState,
+    DarwinTcpState, SockbufInfo, SocketInfo, SocketStat, TcpConnectionFlags, TcpConnectionInfo,
+    TcpConnectionOptions,
 )
 
 # <netinet/tcp.h>, <sys/socket.h>; the socket module has TCP_CONNECTION_INFO from Python 3.11 only
@@ -42,6 +43,7 @@ TCP_CONNECTION_INFO = 0x106
 SO_NREAD = 0x1020
 SO_NWRITE = 0x1024
 SO_NUMRCVPKT = 0x1112
+SO_WANTOOBFLAG = 0x8000
 
 # struct tcp_connection_info in the macOS SDK: (name, struct format, offset). The u_int64_t members
 # are __attribute__((aligned(8))); the TFO bit-fields share the u_int32_t at 52, allocated from
@@ -66,6 +68,11 @@ TFO_BITS = [
 SIZE = 112
 SIZE_BEFORE_10_13 = 104
 ADDED_IN_10_13 = {"tcpi_txretransmitpackets", "tcpi_tfo_onebyte_proxy"}
+# The struct's members in order: the TFO bits share the u_int32_t at 52.
+MEMBERS = ([name for name, _, offset in LAYOUT if offset < 52] + TFO_BITS
+           + [name for name, _, offset in LAYOUT if offset > 52])
+PORTABLE = ["state", "rtt", "rtt_variance", "rto", "mss", "congestion_window", "retransmissions",
+            "bytes_sent", "bytes_received", "bytes_acked"]
 
 # Members that move on their own between two reads of an idle connection.
 MOVING = {"tcpi_rto", "tcpi_rttcur", "tcpi_srtt", "tcpi_rttvar", "tcpi_rcv_wnd"}
@@ -99,6 +106,16 @@ def so_nwrite(sock: socket.socket) -> int:
     return sock.getsockopt(socket.SOL_SOCKET, SO_NWRITE)
 
 
+def so_nread(sock: socket.socket) -> int:
+    return sock.getsockopt(socket.SOL_SOCKET, SO_NREAD)
+
+
+def member(record: Any, name: str) -> Any:
+    """A raw member as the independent decoder gives it (the state as a plain number)."""
+    value = getattr(record, name)
+    return int(value) if name == "tcpi_state" else value
+
+
 def mac_version() -> tuple[int, ...]:
     import platform
     return tuple(int(part) for part in platform.mac_ver()[0].split(".") if part)
@@ -124,38 +141,43 @@ def test_from_bytes_reads_every_member_at_its_sdk_offset(family: socket.AddressF
         settle(lambda: raw_connection_info(client)[56:])
         raw = raw_connection_info(client)
         record = TcpConnectionInfo.from_bytes(raw)
-        assert {name: getattr(record, name) for name in TcpConnectionInfo._fields} == decode(raw)
+        assert {name: getattr(record, name) for name in MEMBERS} == decode(raw)
         assert record.length == len(raw)
+
+
+def test_the_record_lists_the_portable_view_then_every_member_in_struct_order() -> None:
+    assert list(TcpConnectionInfo._fields) == PORTABLE + MEMBERS
 
 
 def test_from_bytes_with_random_bytes_matches_the_independent_decoder() -> None:
     # Live sockets leave most members 0; random bytes make a misplaced member visible.
     for _ in range(20):
-        raw = os.urandom(SIZE)
-        record = TcpConnectionInfo.from_bytes(raw)
-        expected = decode(raw)
-        for name in TcpConnectionInfo._fields:
-            value = getattr(record, name)
-            assert (int(value) if name == "tcpi_state" else value) == expected[name], name
+        data = os.urandom(SIZE)
+        record = TcpConnectionInfo.from_bytes(data)
+        expected = decode(data)
+        for name in MEMBERS:
+            assert member(record, name) == expected[name], name
 
 
 def test_members_older_macos_did_not_fill_are_none() -> None:
-    raw = os.urandom(SIZE)
-    record = TcpConnectionInfo.from_bytes(raw[:SIZE_BEFORE_10_13])
+    data = os.urandom(SIZE)
+    record = TcpConnectionInfo.from_bytes(data[:SIZE_BEFORE_10_13])
     assert record.length == SIZE_BEFORE_10_13
     assert record.tcpi_txretransmitpackets is None
     assert record.tcpi_tfo_onebyte_proxy is None
     assert record.retransmissions is None
-    expected = decode(raw[:SIZE_BEFORE_10_13])
-    for name in TcpConnectionInfo._fields:
+    expected = decode(data[:SIZE_BEFORE_10_13])
+    for name in MEMBERS:
         if name not in ADDED_IN_10_13:
-            value = getattr(record, name)
-            assert (int(value) if name == "tcpi_state" else value) == expected[name], name
+            assert member(record, name) == expected[name], name
 
 
-def test_from_bytes_takes_any_length() -> None:
-    assert TcpConnectionInfo.from_bytes(b"").length == 0
-    assert TcpConnectionInfo.from_bytes(b"").tcpi_srtt == 0
+def test_from_bytes_needs_what_every_macos_fills() -> None:
+    # 104 bytes: OS X 10.11 and 10.12; fewer is no macOS's answer, not a record of zeros.
+    for short in (b"", bytes(1), bytes(SIZE_BEFORE_10_13 - 1)):
+        with pytest.raises(ValueError, match="104 bytes"):
+            TcpConnectionInfo.from_bytes(short)
+    assert TcpConnectionInfo.from_bytes(bytes(SIZE_BEFORE_10_13)).length == SIZE_BEFORE_10_13
     assert TcpConnectionInfo.from_bytes(bytes(300)).length == SIZE
     assert TcpConnectionInfo.from_bytes(bytearray(SIZE)).tcpi_txretransmitpackets == 0
     not_bytes: Any = "not bytes"
@@ -164,13 +186,14 @@ def test_from_bytes_takes_any_length() -> None:
 
 
 def test_portable_view_is_in_seconds_and_bytes() -> None:
-    raw = bytearray(SIZE)
-    struct.pack_into("=BBB", raw, 0, TcpState.ESTABLISHED, 6, 7)
-    struct.pack_into("=IIIII", raw, 12, 250, 16344, 1 << 30, 65536, 400000)
-    struct.pack_into("=III", raw, 40, 3, 5, 2)
-    struct.pack_into("=QQQQQQQ", raw, 56, 11, 12000, 300, 13, 14000, 0, 4)
-    info = TcpConnectionInfo.from_bytes(bytes(raw))
+    data = bytearray(SIZE)
+    struct.pack_into("=BBB", data, 0, DarwinTcpState.ESTABLISHED, 6, 7)
+    struct.pack_into("=IIIII", data, 12, 250, 16344, 1 << 30, 65536, 400000)
+    struct.pack_into("=III", data, 40, 3, 5, 2)
+    struct.pack_into("=QQQQQQQ", data, 56, 11, 12000, 300, 13, 14000, 0, 4)
+    info = TcpConnectionInfo.from_bytes(bytes(data))
     assert info.state is TcpState.ESTABLISHED
+    assert info.tcpi_state is DarwinTcpState.ESTABLISHED
     assert info.rtt == pytest.approx(0.005)
     assert info.rtt_variance == pytest.approx(0.002)
     assert info.rto == pytest.approx(0.25)
@@ -180,9 +203,23 @@ def test_portable_view_is_in_seconds_and_bytes() -> None:
     assert info.bytes_sent == 12000
     assert info.bytes_received == 14000
     assert info.bytes_acked is None
-    assert TcpConnectionInfo._derived_fields == (
-        "state", "rtt", "rtt_variance", "rto", "mss", "congestion_window", "retransmissions",
-        "bytes_sent", "bytes_received", "bytes_acked")
+    assert list(TcpConnectionInfo._fields[:len(PORTABLE)]) == PORTABLE
+
+
+def test_rto_is_none_while_macos_reports_no_timer() -> None:
+    # tcpi_rto is t_rxtcur only while the retransmit timer runs, else 0 (tcp_connection_fill_info):
+    # 0 is not a timeout of zero seconds.
+    data = bytearray(SIZE)
+    data[0] = DarwinTcpState.ESTABLISHED
+    info = TcpConnectionInfo.from_bytes(bytes(data))
+    assert info.tcpi_rto == 0 and info.rto is None
+    listener, client, server = tcp_connection(socket.AF_INET)
+    with listener, client, server:
+        settle(lambda: raw_connection_info(client)[56:])
+        idle = socketstat(client).connection_info
+        # Everything sent is acknowledged: the retransmit timer is off (tcp_input.c clears
+        # t_timer[TCPT_REXMT] once an ACK covers snd_max).
+        assert idle is not None and idle.tcpi_rto == 0 and idle.rto is None
 
 
 def test_tfo_bits_are_separate_booleans() -> None:
@@ -203,19 +240,26 @@ def test_option_and_flag_bits_by_name() -> None:
         info = socketstat(client).connection_info
         assert info is not None
         options = TcpConnectionOptions(info.tcpi_options)
-        # macOS negotiates these by default (net.inet.tcp.rfc1323, net.inet.tcp.sack).
+        # macOS negotiates these by default (tcp_do_timestamps in tcp_subr.c, net.inet.tcp.sack).
         assert TcpConnectionOptions.TIMESTAMPS in options and TcpConnectionOptions.SACK in options
         assert type(info.tcpi_options) is int and type(info.tcpi_flags) is int
 
 
-def test_tcp_states_use_bsd_numbering_and_proper_names() -> None:
-    assert [(m.name, m.value) for m in TcpState] == [
+def test_raw_states_use_bsd_numbering_and_map_onto_the_portable_names() -> None:
+    assert [(m.name, m.value) for m in DarwinTcpState] == [
         ("CLOSED", 0), ("LISTEN", 1), ("SYN_SENT", 2), ("SYN_RECEIVED", 3), ("ESTABLISHED", 4),
         ("CLOSE_WAIT", 5), ("FIN_WAIT_1", 6), ("CLOSING", 7), ("LAST_ACK", 8), ("FIN_WAIT_2", 9),
         ("TIME_WAIT", 10)]
-    raw = bytearray(SIZE)
-    raw[0] = 11                                     # TSI_S_RESERVED: not a state; stays an int
-    assert TcpConnectionInfo.from_bytes(bytes(raw)).state == 11
+    data = bytearray(SIZE)
+    for state in DarwinTcpState:
+        data[0] = state
+        info = TcpConnectionInfo.from_bytes(bytes(data))
+        assert info.tcpi_state is state
+        assert info.state is TcpState[state.name]
+    data[0] = 11                                    # TSI_S_RESERVED: not a state
+    info = TcpConnectionInfo.from_bytes(bytes(data))
+    assert info.tcpi_state == 11 and type(info.tcpi_state) is int
+    assert info.state is None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,20 +270,20 @@ def test_connected_tcp(family: socket.AddressFamily, end: str) -> None:
     listener, client, server = tcp_connection(family)
     with listener, client, server:
         sock = client if end == "client" else server
-        settle(lambda: raw_connection_info(sock)[56:])  # the handshake's last segments are counted
+        settle(lambda: raw_connection_info(sock)[56:])  # the counters stop moving
         stat = socketstat(sock)
         assert isinstance(stat, SocketStat)
         info = stat.connection_info
         assert isinstance(info, TcpConnectionInfo)
-        assert info.state is TcpState.ESTABLISHED is info.tcpi_state
+        assert info.state is TcpState.ESTABLISHED
+        assert info.tcpi_state is DarwinTcpState.ESTABLISHED
         assert info.length == len(raw_connection_info(sock))
         assert stat.not_yet_sent is None
         assert stat.accept_queue is None and stat.accept_queue_limit is None
         expected = decode(raw_connection_info(sock))
-        for name in TcpConnectionInfo._fields:
+        for name in MEMBERS:
             if name not in MOVING:
-                value = getattr(info, name)
-                assert (int(value) if name == "tcpi_state" else value) == expected[name], name
+                assert member(info, name) == expected[name], name
 
         socket_info = stat.socket_info
         assert isinstance(socket_info, SocketInfo)
@@ -247,14 +291,24 @@ def test_connected_tcp(family: socket.AddressFamily, end: str) -> None:
             family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         assert socket_info.local_address == sock.getsockname()
         assert socket_info.remote_address == sock.getpeername()
-        assert socket_info.tcpsi_state is TcpState.ESTABLISHED
+        assert socket_info.tcpsi_state is DarwinTcpState.ESTABLISHED
         assert socket_info.tcpsi_mss == info.tcpi_maxseg
         assert socket_info.insi_vflag == (1 if family == socket.AF_INET else 2)
         assert socket_info.unsi_conn_so is None and socket_info.unsi_conn_pcb is None
         assert socket_info.receive_buffer_size == sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
         assert socket_info.send_buffer_size == sock.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
         assert socket_info.soi_state & 0x2             # SOI_S_ISCONNECTED
+        assert socket_info.soi_snd.sbi_flags >= 0
+        assert 0 <= socket_info.soi_state <= 0xffff and 0 <= socket_info.soi_options <= 0xffff
         assert socket_info.readable_bytes is None and socket_info.queued_datagrams is None
+
+
+def test_flags_using_bit_15_read_as_unsigned() -> None:
+    # soi_options is a short copy of so_options: SO_WANTOOBFLAG (0x8000) would make it negative.
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, SO_WANTOOBFLAG, 1)
+        options = socketstat(sock).socket_info.soi_options
+        assert options & SO_WANTOOBFLAG and 0 <= options <= 0xffff
 
 
 def test_timers_are_the_kernels_raw_values() -> None:
@@ -305,7 +359,7 @@ def test_queues_against_netstat(family: socket.AddressFamily) -> None:
         _, receive_queue, send_queue, _, _, state = rows[0][:6]
         assert int(receive_queue) == stat.unreceived == 2500
         assert int(send_queue) == stat.unsent
-        assert state == "ESTABLISHED" and stat.socket_info.tcpsi_state is TcpState.ESTABLISHED
+        assert state == "ESTABLISHED" and stat.socket_info.tcpsi_state is DarwinTcpState.ESTABLISHED
 
 
 def test_listening_tcp_accept_queue(family: socket.AddressFamily) -> None:
@@ -320,7 +374,7 @@ def test_listening_tcp_accept_queue(family: socket.AddressFamily) -> None:
             assert stat.unreceived == 0 and stat.unsent == 0
             info = stat.socket_info
             assert info.soi_qlen - info.soi_incqlen == 3 and info.soi_qlimit == 5
-            assert info.tcpsi_state is TcpState.LISTEN
+            assert info.tcpsi_state is DarwinTcpState.LISTEN
             assert stat.connection_info is not None and stat.connection_info.state is TcpState.LISTEN
             assert info.local_address == listener.getsockname()
             assert info.remote_address is None
@@ -439,11 +493,13 @@ def test_udp(family: socket.AddressFamily) -> None:
         sender.send(b"b" * 70)
         settle(lambda: fionread(receiver))
         stat = socketstat(receiver, details=True)
-        # macOS FIONREAD (so_rcv.sb_cc) counts every queued datagram with its sender's address.
-        assert stat.unreceived == fionread(receiver) == stat.socket_info.soi_rcv.sbi_cc
-        assert stat.unreceived >= 570
+        # unreceived is the next datagram's payload, what one recv() returns (SO_NREAD). macOS
+        # FIONREAD (so_rcv.sb_cc) counts every queued datagram with its sender's address: it
+        # stays visible as soi_rcv.sbi_cc.
+        assert stat.unreceived == 500 == so_nread(receiver)
+        assert stat.socket_info.soi_rcv.sbi_cc == fionread(receiver) >= 570
         info = stat.socket_info
-        assert info.readable_bytes == 500 == receiver.getsockopt(socket.SOL_SOCKET, SO_NREAD)
+        assert info.readable_bytes == 500
         assert info.queued_datagrams == 2 == receiver.getsockopt(socket.SOL_SOCKET, SO_NUMRCVPKT)
         assert stat.connection_info is None
         assert stat.not_yet_sent is None and stat.accept_queue is None
@@ -454,9 +510,14 @@ def test_udp(family: socket.AddressFamily) -> None:
         sent = socketstat(sender)
         assert sent.socket_info.local_address == sender.getsockname()
         assert sent.socket_info.remote_address == sender.getpeername()
-        assert sent.unsent == so_nwrite(sender)
+        assert sent.unsent == so_nwrite(sender) == 0        # UDP never queues
         plain = socketstat(receiver)
+        assert plain.unreceived == 500
         assert plain.socket_info.readable_bytes is None and plain.socket_info.queued_datagrams is None
+        receiver.recv(1000)
+        assert socketstat(receiver).unreceived == 70
+        receiver.recv(1000)
+        assert socketstat(receiver).unreceived == 0
 
 
 def test_unbound_udp() -> None:
@@ -486,7 +547,22 @@ def test_unix_socketpair(kind: socket.SocketKind) -> None:
         left.sendall(b"q" * 1234)
         settle(lambda: fionread(right))
         stat = socketstat(right, details=True)
-        assert stat.unreceived == fionread(right)
+        assert stat.unreceived == 1234
+        if kind == socket.SOCK_STREAM:
+            assert fionread(right) == 1234
+        else:
+            # A datagram's sb_cc adds the sender's address: sun_noname, 16 bytes (uipc_usrreq.c).
+            assert so_nread(right) == 1234 and fionread(right) == 1234 + 16
+        sender = socketstat(left)
+        if kind == socket.SOCK_STREAM:
+            # What right holds from left: SO_SNDBUF - sbi_hiwat (xnu lowers left's high-water
+            # mark by it); send_buffer_size is SO_SNDBUF, as on every other socket.
+            assert sender.unsent == 1234
+            assert sender.socket_info.send_buffer_size == left.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+            assert sender.socket_info.soi_snd.sbi_hiwat == sender.socket_info.send_buffer_size - 1234
+        else:
+            assert sender.unsent is None                # xnu exposes nothing for a Unix datagram
+        assert so_nwrite(left) == 0 == sender.socket_info.soi_snd.sbi_cc
         assert stat.connection_info is None and stat.accept_queue is None
         info = stat.socket_info
         assert (info.family, info.type, info.protocol) == (socket.AF_UNIX, kind, 0)
@@ -522,6 +598,21 @@ def test_unix_paths_like_getsockname_and_getpeername() -> None:
                         assert info.local_address == sock.getsockname()
                         assert info.remote_address == sock.getpeername()
                     assert socketstat(client).socket_info.remote_address == path
+
+
+def test_unix_stream_unsent_follows_what_the_peer_holds() -> None:
+    left, right = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    with left, right:
+        assert socketstat(left).unsent == 0
+        sent = fill_until_blocked(left)
+        held = settle(lambda: fionread(right))
+        assert held == sent
+        assert socketstat(left).unsent == held
+        taken = len(right.recv(held // 2))
+        assert socketstat(left).unsent == fionread(right) == held - taken > 0
+        # A listening or unconnected Unix stream socket has no peer: nothing is held.
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as lone:
+            assert socketstat(lone).unsent == 0
 
 
 def test_peer_gone_means_no_remote_address() -> None:

@@ -12,7 +12,7 @@ newer than Linux 5.4, the oldest kernel supported.
 from __future__ import annotations
 
 import contract
-from model import Field, Record
+from model import Field, Record, portable
 
 OLDEST_KERNEL = (5, 4)
 
@@ -202,15 +202,11 @@ MEMINFO_MEMBERS = (
 )
 
 
-def _portable(rows, expressions):
-    return tuple((row, expressions[row.name]) for row in rows)
-
-
 TCP_INFO = Record(
     "TcpInfo",
     "Linux ``struct tcp_info`` (include/uapi/linux/tcp.h, up to 6.18), in the kernel's units.",
     "Linux 2.6",
-    _portable(contract.CONNECTION_INFO, CONNECTION_INFO_PORTABLE),
+    portable(contract.CONNECTION_INFO, CONNECTION_INFO_PORTABLE),
     TCP_INFO_MEMBERS,
 )
 
@@ -227,7 +223,7 @@ SOCKET_INFO = Record(
     "SocketInfo",
     "The socket's identity and, with ``details=True``, its settings and memory.",
     "",
-    _portable(contract.SOCKET_INFO, {
+    portable(contract.SOCKET_INFO, {
         "family": "_FAMILIES.get(self._local.ss_family, self._local.ss_family)",
         "type": "_KINDS.get(self._type, self._type)",
         "protocol": "self._protocol",
@@ -251,7 +247,7 @@ SOCKET_STAT = Record(
     "SocketStat",
     "Everything the kernel reports about one socket, read in one call to socketstat().",
     "",
-    _portable(contract.SOCKET_STAT, {
+    portable(contract.SOCKET_STAT, {
         "unreceived": "self._queues.unreceived",
         "unsent": "self._queues.unsent",
         "not_yet_sent": "_not_yet_sent(self._connection_info, self._queues.listening)",

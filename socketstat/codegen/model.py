@@ -84,3 +84,9 @@ def sentence(doc: str, unit: str = "", since: str = "") -> str:
     """A docstring from a table row: what it is, its unit, and since when it exists."""
     text = doc + (f", {unit}" if unit else "") + (f"; {since}" if since else "")
     return text if text.endswith(".") else text + "."
+
+
+def portable(rows: tuple[Portable, ...], expressions: dict[str, str]) -> tuple[tuple[Portable, str], ...]:
+    """A record's portable rows, in contract order, each with this backend's expression; a row
+    the backend does not compute is a KeyError at render time, never a silent gap."""
+    return tuple((row, expressions[row.name]) for row in rows)

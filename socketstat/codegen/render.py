@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import importlib
 import re
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -107,15 +109,19 @@ def nested_structs(record: Record, nested: dict[str, str]) -> str:
     return "\n".join(blocks)
 
 
-def render_pxi(os_name: str) -> str:
-    from Cython import Tempita
+def _tempita() -> Any:
+    # Cython's bundled Tempita has no type annotations; imported when rendering, so that the
+    # tables can be read without Cython installed.
+    return importlib.import_module("Cython.Tempita")
 
+
+def render_pxi(os_name: str) -> str:
     template_path = HERE / f"{os_name}_records.pxi.in"
-    template = Tempita.Template(template_path.read_text(), name=str(template_path))
+    template = _tempita().Template(template_path.read_text(), name=str(template_path))
     namespace = dict(vars(BACKENDS[os_name]), record_body=record_body,
                      struct_members=struct_members, nested_structs=nested_structs)
     header = f"# Generated from socketstat/codegen/{template_path.name} by render.py: do not edit.\n"
-    return header + template.substitute(namespace)
+    return header + str(template.substitute(namespace))
 
 
 def write_pxi(os_name: str) -> Path:
@@ -153,16 +159,14 @@ def stub_portable(rows: tuple[Portable, ...], renames: dict[str, str]) -> str:
 
 
 def render_stub(name: str, suffix: str = ".pyi") -> str:
-    from Cython import Tempita
-
     template_path = HERE / f"{name}{suffix}.in"
-    template = Tempita.Template(template_path.read_text(), name=str(template_path))
+    template = _tempita().Template(template_path.read_text(), name=str(template_path))
     namespace = dict(contract=contract, linux=linux, darwin=darwin, stub_fields=stub_fields,
                      stub_portable=stub_portable,
                      indent=lambda text: textwrap.indent(text, "    "))
     header = (f"# Generated from socketstat/codegen/{template_path.name} and the field tables "
               "by render.py: do not edit.\n")
-    return header + template.substitute(namespace)
+    return header + str(template.substitute(namespace))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,13 +184,16 @@ def _contract_table(title: str, rows: tuple[Portable, ...]) -> str:
     return "\n".join(lines)
 
 
-def _record_table(record: Record, heading: str) -> str:
-    lines = [f"**{heading}** ({record.doc.split('.')[0].strip('`')})", "",
-             "| member | type | unit | since | meaning |", "| --- | --- | --- | --- | --- |"]
+def _record_table(record: Record) -> str:
+    lines = [f"**{record.name}**: {record.doc.replace('``', '`')}", "",
+             "| member | C type | type | unit | since | meaning |",
+             "| --- | --- | --- | --- | --- | --- |"]
     for field in record.fields:
-        since = field.since if field.since else ""
-        lines.append(f"| `{field.name}` | `{_cell(field.pytype)}` | {field.unit} | {since} | "
-                     f"{_cell(field.doc)} |")
+        # A constant in place of a type is an index into the kernel's u32 array (SO_MEMINFO).
+        ctype = "" if not field.ctype else (
+            f"`uint32_t[{field.ctype}]`" if field.ctype.isupper() else f"`{field.ctype}`")
+        lines.append(f"| `{field.name}` | {ctype} | `{_cell(field.pytype)}` | {field.unit} | "
+                     f"{field.since} | {_cell(field.doc)} |")
     return "\n".join(lines)
 
 
@@ -194,8 +201,9 @@ def render_readme_section() -> str:
     parts = [README_BEGIN, "",
              "### The portable contract", "",
              "The same names, types and units on every platform (`X | None` where some platform "
-             "cannot give the figure). Import `SocketStat`, `ConnectionInfo`, `SocketInfo` and "
-             "`TcpState` from `socketstat` to annotate with them.", "",
+             "cannot give the figure). Import `SocketStat`, `ConnectionInfo`, `SocketInfo`, "
+             "`TcpState` and `Address` from `socketstat` to annotate with them. Each record "
+             "lists these first, in this order.", "",
              _contract_table("SocketStat", contract.SOCKET_STAT), "",
              _contract_table("ConnectionInfo", contract.CONNECTION_INFO), "",
              _contract_table("SocketInfo", contract.SOCKET_INFO), ""]
@@ -203,7 +211,7 @@ def render_readme_section() -> str:
         parts += [f"### {title} records", ""]
         for record in BACKENDS[os_name].RECORDS:
             if record.fields:
-                parts += [_record_table(record, f"{record.name}"), ""]
+                parts += [_record_table(record), ""]
     parts.append(README_END)
     return "\n".join(parts)
 

@@ -1,9 +1,12 @@
-# cdef extern declarations for the macOS backend (_darwin.pyx), one block per header, only the
-# names the backend uses. Every declared member must match the macOS SDK in name, size and
-# signedness: the cross-check (tests/crosscheck, shared/tools/crosscheck) turns each of them into a
+# cdef extern declarations for the macOS backend (_darwin.pyx) beyond posix.pxd, one block per
+# header, only the names the backend uses. Every declared member must match the macOS SDK in name,
+# size and signedness: the cross-check (tests/crosscheck) turns each of them into a
 # _Static_assert compiled against the SDK headers shipped in the ziglang wheel. Kernel behaviour
-# notes cite xnu (bsd/...).
+# notes cite xnu (bsd/...). struct tcp_connection_info and the members of struct sockbuf_info are
+# generated from socketstat/codegen/darwin.py into _darwin_records.pxi.
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
+
+from socketstat.includes.posix cimport in_addr, in6_addr
 
 
 cdef extern from "<sys/types.h>" nogil:
@@ -14,60 +17,34 @@ cdef extern from "<unistd.h>" nogil:
     pid_t getpid()
 
 
-cdef extern from "<string.h>" nogil:
-    size_t strnlen(const char *text, size_t limit)
-
-
 cdef extern from "<sys/socket.h>" nogil:
-    ctypedef unsigned int socklen_t
     ctypedef uint8_t sa_family_t            # one byte on the BSDs, after the length byte
-
-    struct sockaddr:
-        sa_family_t sa_family
 
     struct sockaddr_storage:
         uint8_t ss_len
         sa_family_t ss_family
 
-    int getsockopt(int fd, int level, int optname, void *optval, socklen_t *optlen)
-    int getsockname(int fd, sockaddr *addr, socklen_t *addrlen)
-    int getpeername(int fd, sockaddr *addr, socklen_t *addrlen)
-
-    enum: SOL_SOCKET
-    enum: SO_TYPE
-    # so_snd.sb_cc: bytes in the send buffer, sent-but-unacknowledged included (bsd/kern/uipc_socket.c)
+    # so_snd.sb_cc: bytes in the send buffer, sent-but-unacknowledged included; always 0 for Unix
+    # and UDP sockets, whose data never waits in so_snd (bsd/kern/uipc_socket.c sogetoptlock).
     enum: SO_NWRITE
-    # Datagram: payload bytes of the first datagram; stream: so_rcv.sb_cc - sb_ctl.
+    # Datagram (PR_ATOMIC): payload bytes of the first datagram; stream: so_rcv.sb_cc - sb_ctl.
     enum: SO_NREAD
     # Datagrams in the receive buffer; ENOPROTOOPT on stream sockets.
     enum: SO_NUMRCVPKT
-    enum: AF_UNIX
-    enum: AF_INET
-    enum: AF_INET6
 
 
 cdef extern from "<sys/ioctl.h>" nogil:
-    int ioctl(int fd, unsigned long request, ...)
     # <sys/filio.h>: so_rcv.sb_cc, which counts a datagram's sender address and control mbufs too
     # (bsd/kern/sys_socket.c soioctl, uipc_socket2.c sballoc).
     const unsigned long FIONREAD
 
 
 cdef extern from "<netinet/in.h>" nogil:
-    enum: IPPROTO_TCP
-    enum: INET6_ADDRSTRLEN
-
-    struct in_addr:
-        uint32_t s_addr
-
     struct sockaddr_in:
         uint8_t sin_len
         sa_family_t sin_family
         uint16_t sin_port
         in_addr sin_addr
-
-    struct in6_addr:
-        pass
 
     struct sockaddr_in6:
         uint8_t sin6_len
@@ -78,25 +55,15 @@ cdef extern from "<netinet/in.h>" nogil:
         uint32_t sin6_scope_id
 
 
-cdef extern from "<arpa/inet.h>" nogil:
-    const char *inet_ntop(int family, const void *source, char *destination, socklen_t size)
-    # Function-like macros in <sys/_endian.h>: no address to take, so the declaration check
-    # skips them; the compile of their uses checks them.
-    uint16_t ntohs(uint16_t value)  # declcheck: skip (macro)
-    uint32_t ntohl(uint32_t value)  # declcheck: skip (macro)
-
-
 cdef extern from "<sys/un.h>" nogil:
     struct sockaddr_un:
         unsigned char sun_len
         char sun_path[104]
 
-    # offsetof(struct sockaddr_un, sun_path): where a Unix address's path starts.
-    const size_t SUN_PATH_OFFSET "offsetof(struct sockaddr_un, sun_path)"
-
 
 cdef extern from "<netinet/tcp.h>" nogil:
-    # Public since OS X 10.11; bsd/netinet/tcp_usrreq.c tcp_connection_fill_info fills it.
+    # Public since OS X 10.11; bsd/netinet/tcp_usrreq.c tcp_connection_fill_info fills the struct,
+    # which _darwin_records.pxi declares from the table.
     enum: TCP_CONNECTION_INFO
     enum: TCPCI_OPT_TIMESTAMPS
     enum: TCPCI_OPT_SACK
@@ -104,48 +71,6 @@ cdef extern from "<netinet/tcp.h>" nogil:
     enum: TCPCI_OPT_ECN
     enum: TCPCI_FLAG_LOSSRECOVERY
     enum: TCPCI_FLAG_REORDERING_DETECTED
-
-    # The header declares only the struct tag (no typedef), hence cdef struct.
-    struct tcp_connection_info:
-        uint8_t tcpi_state
-        uint8_t tcpi_snd_wscale
-        uint8_t tcpi_rcv_wscale
-        uint32_t tcpi_options
-        uint32_t tcpi_flags
-        uint32_t tcpi_rto
-        uint32_t tcpi_maxseg
-        uint32_t tcpi_snd_ssthresh
-        uint32_t tcpi_snd_cwnd
-        uint32_t tcpi_snd_wnd
-        uint32_t tcpi_snd_sbbytes
-        uint32_t tcpi_rcv_wnd
-        uint32_t tcpi_rttcur
-        uint32_t tcpi_srtt
-        uint32_t tcpi_rttvar
-        # One u_int32_t of 1-bit fields: sizeof cannot see a bit-field, so only their existence
-        # is checked.
-        uint32_t tcpi_tfo_cookie_req            # declcheck: skip (bit-field)
-        uint32_t tcpi_tfo_cookie_rcv            # declcheck: skip (bit-field)
-        uint32_t tcpi_tfo_syn_loss              # declcheck: skip (bit-field)
-        uint32_t tcpi_tfo_syn_data_sent         # declcheck: skip (bit-field)
-        uint32_t tcpi_tfo_syn_data_acked        # declcheck: skip (bit-field)
-        uint32_t tcpi_tfo_syn_data_rcv          # declcheck: skip (bit-field)
-        uint32_t tcpi_tfo_cookie_req_rcv        # declcheck: skip (bit-field)
-        uint32_t tcpi_tfo_cookie_sent           # declcheck: skip (bit-field)
-        uint32_t tcpi_tfo_cookie_invalid        # declcheck: skip (bit-field)
-        uint32_t tcpi_tfo_cookie_wrong          # declcheck: skip (bit-field)
-        uint32_t tcpi_tfo_no_cookie_rcv         # declcheck: skip (bit-field)
-        uint32_t tcpi_tfo_heuristics_disable    # declcheck: skip (bit-field)
-        uint32_t tcpi_tfo_send_blackhole        # declcheck: skip (bit-field)
-        uint32_t tcpi_tfo_recv_blackhole        # declcheck: skip (bit-field)
-        uint32_t tcpi_tfo_onebyte_proxy         # declcheck: skip (bit-field; macOS 10.13)
-        uint64_t tcpi_txpackets
-        uint64_t tcpi_txbytes
-        uint64_t tcpi_txretransmitbytes
-        uint64_t tcpi_rxpackets
-        uint64_t tcpi_rxbytes
-        uint64_t tcpi_rxoutoforderbytes
-        uint64_t tcpi_txretransmitpackets       # macOS 10.13
 
 
 cdef extern from "<sys/proc_info.h>" nogil:
@@ -159,7 +84,7 @@ cdef extern from "<sys/proc_info.h>" nogil:
     # insi_vflag: the PCB holds an IPv4 address (in the last four bytes of the address unions)
     enum: INI_IPV4
 
-    # soi_state (a copy of so_state)
+    # soi_state (a copy of so_state, see socket_info below)
     enum: SOI_S_ISCONNECTED
 
     # tcpsi_state: xnu's t_state, the BSD numbering (TCPS_* in bsd/netinet/tcp_fsm.h)
@@ -235,21 +160,21 @@ cdef extern from "<sys/proc_info.h>" nogil:
         unsi_addr_t unsi_addr
         unsi_caddr_t unsi_caddr
 
+    # Only the type of soi_rcv and soi_snd here: its members are declared once, from the
+    # SOCKBUF_INFO table, in _darwin_records.pxi (the same C type, struct sockbuf_info), where the
+    # backend reads them through _darwin.pyx's _sockbuf().
     struct sockbuf_info:
-        uint32_t sbi_cc
-        uint32_t sbi_hiwat
-        uint32_t sbi_mbcnt
-        uint32_t sbi_mbmax
-        uint32_t sbi_lowat
-        short sbi_flags
-        short sbi_timeo
+        pass
 
     ctypedef union soi_proto_t "__typeof__(((struct socket_info *)0)->soi_proto)":
         in_sockinfo pri_in
         tcp_sockinfo pri_tcp
         un_sockinfo pri_un
 
-    # soi_stat is never filled for a socket (bsd/kern/proc_info.c pid_socketinfo): not declared.
+    # soi_stat is never filled for a socket (bsd/kern/socket_info.c fill_socketinfo does not write
+    # it; proc_info.c pid_socketinfo zeroes the buffer first): not declared. soi_options, soi_state
+    # and sbi_flags are short copies of wider flags whose bit 0x8000 is in use (SO_WANTOOBFLAG,
+    # SS_DEFUNCT, SB_LIMITED): the records mask them with 0xffff, as lsof does.
     struct socket_info:
         uint64_t soi_so
         uint64_t soi_pcb
@@ -280,11 +205,4 @@ cdef extern from "<libproc.h>" nogil:
 
 
 cdef extern from "darwin_compat.h" nogil:
-    const size_t END_tcpi_txretransmitpackets "SOCKETSTAT_TCPCI_END(tcpi_txretransmitpackets)"
     bint socketstat_in6_scope_embedded(const in6_addr *address)
-
-
-cdef extern from "Python.h":
-    # int fd, or an object whose fileno() returns one; TypeError, ValueError (negative) or the
-    # exception fileno() raised otherwise.
-    int PyObject_AsFileDescriptor(object obj) except -1

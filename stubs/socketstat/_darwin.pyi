@@ -1,20 +1,25 @@
+# Generated from socketstat/codegen/_darwin.pyi.in and the field tables by render.py: do not edit.
 """Types of socketstat's macOS backend (the compiled socketstat._darwin)."""
 
 import enum
-import socket
-from typing import Any, ClassVar, Protocol, final
+from typing import Protocol, final, type_check_only
 
-from typing_extensions import Buffer, TypeAlias
+from typing_extensions import Buffer
 
-_Address: TypeAlias = tuple[str, int] | tuple[str, int, int, int] | str
-"""(host, port) for IPv4; (host, port, flowinfo, scope_id) for IPv6; a path (str, "" when unbound)
-for Unix sockets."""
+from socketstat._contract import (
+    PortableConnectionInfo,
+    PortableRecord,
+    PortableSocketInfo,
+    PortableSocketStat,
+)
 
+@type_check_only
 class _HasFileno(Protocol):
     def fileno(self) -> int: ...
 
-class TcpState(enum.IntEnum):
-    """macOS TCP states: xnu's t_state, the BSD numbering (TSI_S_* in <sys/proc_info.h>)."""
+class DarwinTcpState(enum.IntEnum):
+    """macOS's TCP state numbers: xnu's t_state, the BSD numbering (TSI_S_* in <sys/proc_info.h>):
+    the raw ``tcpi_state`` and ``tcpsi_state``."""
     CLOSED = 0
     LISTEN = 1
     SYN_SENT = 2
@@ -28,54 +33,64 @@ class TcpState(enum.IntEnum):
     TIME_WAIT = 10
 
 class TcpConnectionOptions(enum.IntFlag):
-    """Bits of TcpConnectionInfo.tcpi_options (TCPCI_OPT_*)."""
+    """Bits of TcpConnectionInfo.tcpi_options (TCPCI_OPT_* in <netinet/tcp.h>): the options in use.
+
+    ``TcpConnectionOptions(info.tcpi_options)`` names them; tcpi_options itself stays a plain int
+    so that to_dict() keeps every bit on every Python version.
+    """
     TIMESTAMPS = 1
     SACK = 2
     WSCALE = 4
     ECN = 8
 
 class TcpConnectionFlags(enum.IntFlag):
-    """Bits of TcpConnectionInfo.tcpi_flags (TCPCI_FLAG_*)."""
+    """Bits of TcpConnectionInfo.tcpi_flags (TCPCI_FLAG_* in <netinet/tcp.h>)."""
     LOSSRECOVERY = 1
     REORDERING_DETECTED = 2
 
 @final
-class TcpConnectionInfo:
-    """macOS struct tcp_connection_info, in the kernel's units. What macOS 10.11 and 10.12 (104
-    bytes) did not fill is None."""
-    _fields: ClassVar[tuple[str, ...]]
-    _derived_fields: ClassVar[tuple[str, ...]]
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        """Raises TypeError: TcpConnectionInfo records are made by socketstat()."""
+class TcpConnectionInfo(PortableConnectionInfo):
+    """macOS ``struct tcp_connection_info`` (<netinet/tcp.h>), in the kernel's units.
+
+    macOS 10.11 and 10.12 fill 104 bytes; what they did not fill (tcpi_tfo_onebyte_proxy,
+    tcpi_txretransmitpackets, both from 10.13) is None. Before macOS 12.3 a LISTEN or CLOSED
+    socket gets only tcpi_state; the rest reads 0. The portable view (``state``, ``rtt``, ...)
+    gives the common figures in seconds and bytes.
+    """
     @staticmethod
-    def from_bytes(raw: Buffer) -> TcpConnectionInfo: ...
+    def from_bytes(raw: Buffer) -> TcpConnectionInfo:
+        """A TcpConnectionInfo from the bytes of a ``struct tcp_connection_info`` prefix, e.g.
+        what ``sock.getsockopt(IPPROTO_TCP, TCP_CONNECTION_INFO, 512)`` returned: at least the
+        104 bytes every macOS fills (ValueError otherwise); members beyond it are None."""
     @property
     def length(self) -> int:
-        """Bytes the kernel filled: 104 before macOS 10.13, then 112."""
+        """Bytes of struct tcp_connection_info the kernel filled (104 before macOS 10.13, then 112)."""
     @property
-    def tcpi_state(self) -> TcpState | int:
-        """TCP state (TcpState, BSD numbering)."""
+    def tcpi_state(self) -> DarwinTcpState | int:
+        """TCP state, BSD numbering (DarwinTcpState; an unknown number stays an int)."""
     @property
     def tcpi_snd_wscale(self) -> int:
-        """send window scale shift."""
+        """send window scale shift (0 unless window scaling was negotiated)."""
     @property
     def tcpi_rcv_wscale(self) -> int:
-        """receive window scale shift."""
+        """receive window scale shift (0 unless window scaling was negotiated)."""
     @property
     def tcpi_options(self) -> int:
-        """TCPCI_OPT_* bits (TcpConnectionOptions): 1 timestamps, 2 SACK, 4 window scaling, 8 ECN."""
+        """TCPCI_OPT_* bits (TcpConnectionOptions): 1 timestamps, 2 SACK, 4 window scaling, 8 ECN;
+        SACK shows on CLOSED and LISTEN sockets too (on until a peer's SYN lacks it)."""
     @property
     def tcpi_flags(self) -> int:
-        """TCPCI_FLAG_* bits (TcpConnectionFlags): 1 loss recovery, 2 reordering detected."""
+        """TCPCI_FLAG_* bits (TcpConnectionFlags): 1 loss recovery (fast recovery or RTO backoff),
+        2 reordering detected."""
     @property
     def tcpi_rto(self) -> int:
-        """retransmission timeout, milliseconds; 0 while the retransmit timer is not armed."""
+        """retransmission timeout (0 while the retransmit timer is not armed), milliseconds."""
     @property
     def tcpi_maxseg(self) -> int:
         """maximum segment size, bytes."""
     @property
     def tcpi_snd_ssthresh(self) -> int:
-        """slow-start threshold, bytes."""
+        """slow-start threshold (1073725440, TCP_MAXWIN << 14: not yet set), bytes."""
     @property
     def tcpi_snd_cwnd(self) -> int:
         """congestion window, bytes."""
@@ -84,10 +99,12 @@ class TcpConnectionInfo:
         """peer's advertised receive window, bytes."""
     @property
     def tcpi_snd_sbbytes(self) -> int:
-        """bytes in the send buffer, sent-but-unacknowledged included."""
+        """bytes in the send buffer, sent-but-unacknowledged included (so_snd.sb_cc, what SO_NWRITE
+        returns)."""
     @property
     def tcpi_rcv_wnd(self) -> int:
-        """receive window still open to the peer, bytes."""
+        """receive window still open to the peer (rcv_adv - rcv_nxt; before macOS 12 the receive
+        window, rcv_wnd), bytes."""
     @property
     def tcpi_rttcur(self) -> int:
         """most recent RTT sample, milliseconds."""
@@ -98,39 +115,54 @@ class TcpConnectionInfo:
     def tcpi_rttvar(self) -> int:
         """RTT variance, milliseconds."""
     @property
-    def tcpi_tfo_cookie_req(self) -> bool: ...
+    def tcpi_tfo_cookie_req(self) -> bool:
+        """TFO: a cookie was requested (1-bit field)."""
     @property
-    def tcpi_tfo_cookie_rcv(self) -> bool: ...
+    def tcpi_tfo_cookie_rcv(self) -> bool:
+        """TFO: a cookie was received (1-bit field)."""
     @property
-    def tcpi_tfo_syn_loss(self) -> bool: ...
+    def tcpi_tfo_syn_loss(self) -> bool:
+        """TFO: fell back to regular TCP after a SYN loss (1-bit field)."""
     @property
-    def tcpi_tfo_syn_data_sent(self) -> bool: ...
+    def tcpi_tfo_syn_data_sent(self) -> bool:
+        """TFO: SYN with data was sent (1-bit field)."""
     @property
-    def tcpi_tfo_syn_data_acked(self) -> bool: ...
+    def tcpi_tfo_syn_data_acked(self) -> bool:
+        """TFO: the SYN's data was fully acknowledged (1-bit field)."""
     @property
-    def tcpi_tfo_syn_data_rcv(self) -> bool: ...
+    def tcpi_tfo_syn_data_rcv(self) -> bool:
+        """TFO: server received SYN with data and a valid cookie (1-bit field)."""
     @property
-    def tcpi_tfo_cookie_req_rcv(self) -> bool: ...
+    def tcpi_tfo_cookie_req_rcv(self) -> bool:
+        """TFO: server received a cookie request (1-bit field)."""
     @property
-    def tcpi_tfo_cookie_sent(self) -> bool: ...
+    def tcpi_tfo_cookie_sent(self) -> bool:
+        """TFO: server announced a cookie (1-bit field)."""
     @property
-    def tcpi_tfo_cookie_invalid(self) -> bool: ...
+    def tcpi_tfo_cookie_invalid(self) -> bool:
+        """TFO: server received an invalid cookie (1-bit field)."""
     @property
-    def tcpi_tfo_cookie_wrong(self) -> bool: ...
+    def tcpi_tfo_cookie_wrong(self) -> bool:
+        """TFO: the cookie we sent was wrong (1-bit field); macOS 10.12."""
     @property
-    def tcpi_tfo_no_cookie_rcv(self) -> bool: ...
+    def tcpi_tfo_no_cookie_rcv(self) -> bool:
+        """TFO: no cookie came back for our request (1-bit field); macOS 10.12."""
     @property
-    def tcpi_tfo_heuristics_disable(self) -> bool: ...
+    def tcpi_tfo_heuristics_disable(self) -> bool:
+        """TFO: disabled by the kernel's heuristics (1-bit field); macOS 10.12."""
     @property
-    def tcpi_tfo_send_blackhole(self) -> bool: ...
+    def tcpi_tfo_send_blackhole(self) -> bool:
+        """TFO: a sending black hole was detected (1-bit field); macOS 10.12."""
     @property
-    def tcpi_tfo_recv_blackhole(self) -> bool: ...
+    def tcpi_tfo_recv_blackhole(self) -> bool:
+        """TFO: a receiving black hole was detected (1-bit field); macOS 10.12."""
     @property
     def tcpi_tfo_onebyte_proxy(self) -> bool | None:
-        """macOS 10.13."""
+        """TFO: a proxy acknowledged all but one byte of the SYN (1-bit field); macOS 10.13."""
     @property
     def tcpi_txpackets(self) -> int:
-        """segments sent, retransmissions included."""
+        """segments sent carrying data, retransmissions included (pure ACKs, SYN and bare FIN not
+        counted)."""
     @property
     def tcpi_txbytes(self) -> int:
         """payload bytes sent, retransmissions included."""
@@ -139,7 +171,7 @@ class TcpConnectionInfo:
         """payload bytes retransmitted."""
     @property
     def tcpi_rxpackets(self) -> int:
-        """segments received."""
+        """segments received carrying data."""
     @property
     def tcpi_rxbytes(self) -> int:
         """payload bytes received, duplicates included."""
@@ -148,183 +180,172 @@ class TcpConnectionInfo:
         """payload bytes received out of order."""
     @property
     def tcpi_txretransmitpackets(self) -> int | None:
-        """segments retransmitted; macOS 10.13."""
-    @property
-    def state(self) -> TcpState | int: ...
-    @property
-    def rtt(self) -> float: ...
-    @property
-    def rtt_variance(self) -> float: ...
-    @property
-    def rto(self) -> float:
-        """seconds; 0.0 while nothing awaits retransmission."""
-    @property
-    def mss(self) -> int: ...
-    @property
-    def congestion_window(self) -> int: ...
-    @property
-    def retransmissions(self) -> int | None:
-        """None before macOS 10.13."""
-    @property
-    def bytes_sent(self) -> int: ...
-    @property
-    def bytes_received(self) -> int: ...
-    @property
-    def bytes_acked(self) -> None:
-        """Not reported by macOS."""
-    def to_dict(self) -> dict[str, Any]: ...
+        """data segments retransmitted; macOS 10.13."""
 
 @final
-class SockbufInfo:
-    """One socket buffer as proc_pidfdinfo reports it (struct sockbuf_info)."""
-    _fields: ClassVar[tuple[str, ...]]
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        """Raises TypeError: SockbufInfo records are made by socketstat()."""
+class SockbufInfo(PortableRecord):
+    """One socket buffer as proc_pidfdinfo reports it (``struct sockbuf_info``, <sys/proc_info.h>)."""
     @property
     def sbi_cc(self) -> int:
-        """bytes queued (receive: FIONREAD; send: SO_NWRITE)."""
+        """bytes queued (sb_cc): the receive buffer's is FIONREAD, the send buffer's SO_NWRITE; a
+        datagram's sender address and control data count too."""
     @property
     def sbi_hiwat(self) -> int:
-        """buffer size, bytes (SO_RCVBUF, SO_SNDBUF)."""
+        """buffer size, SO_RCVBUF or SO_SNDBUF (a connected Unix stream's send buffer: SO_SNDBUF
+        less what the peer holds), bytes."""
     @property
-    def sbi_mbcnt(self) -> int: ...
+    def sbi_mbcnt(self) -> int:
+        """mbuf memory in use, bytes."""
     @property
-    def sbi_mbmax(self) -> int: ...
+    def sbi_mbmax(self) -> int:
+        """limit on sbi_mbcnt, bytes."""
     @property
-    def sbi_lowat(self) -> int: ...
+    def sbi_lowat(self) -> int:
+        """low-water mark, SO_RCVLOWAT or SO_SNDLOWAT, bytes."""
     @property
-    def sbi_flags(self) -> int: ...
+    def sbi_flags(self) -> int:
+        """SB_* flags, the low 16 bits of sb_flags (kernel-private values; 0x8000 SB_LIMITED)."""
     @property
     def sbi_timeo(self) -> int:
-        """clock ticks (100 a second)."""
-    def to_dict(self) -> dict[str, Any]: ...
+        """SO_RCVTIMEO or SO_SNDTIMEO in clock ticks, 100 a second (0: none; a short: wraps from
+        327.68 s)."""
 
 @final
-class SocketInfo:
-    """The socket as proc_pidfdinfo(PROC_PIDFDSOCKETINFO) describes it. insi_* are None unless
-    IPv4/IPv6, tcpsi_* unless TCP, unsi_* unless Unix; readable_bytes and queued_datagrams unless
-    details=True."""
-    _fields: ClassVar[tuple[str, ...]]
-    _derived_fields: ClassVar[tuple[str, ...]]
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        """Raises TypeError: SocketInfo records are made by socketstat()."""
+class SocketInfo(PortableSocketInfo):
+    """The socket as proc_pidfdinfo(PROC_PIDFDSOCKETINFO) describes it (``struct socket_info``, <sys/proc_info.h>): identity, addresses, queues, both buffers, and per-protocol state.
+
+    ``insi_*`` apply to IPv4 and IPv6 sockets (TCP, UDP, raw), ``tcpsi_*`` to TCP sockets and
+    ``unsi_*`` to Unix sockets; each is None where it does not apply.
+    """
     @property
-    def family(self) -> socket.AddressFamily | int: ...
+    def soi_kind(self) -> int:
+        """SOCKINFO_*: which protocol part the kernel filled: 0 generic, 1 IP, 2 TCP, 3 Unix, 4
+        NDRV, 5 kernel event, 6 kernel control, 7 vsock."""
     @property
-    def type(self) -> socket.SocketKind | int: ...
+    def soi_so(self) -> int:
+        """the socket's kernel address, hashed (VM_KERNEL_ADDRHASH): an identifier, stable for the
+        socket's life; a Unix peer's unsi_conn_so."""
     @property
-    def protocol(self) -> int: ...
+    def soi_pcb(self) -> int:
+        """the protocol control block's kernel address, hashed: lsof's DEVICE for Unix and UDP
+        sockets; a Unix peer's unsi_conn_pcb."""
     @property
-    def local_address(self) -> _Address | None:
-        """As socket.getsockname() gives it; None for families proc_pidfdinfo does not describe."""
+    def soi_options(self) -> int:
+        """SO_* option bits set (so_options & 0xffff): 0x2 SO_ACCEPTCONN, 0x4 SO_REUSEADDR, 0x8
+        SO_KEEPALIVE, 0x80 SO_LINGER, 0x200 SO_REUSEPORT, 0x8000 SO_WANTOOBFLAG..."""
     @property
-    def remote_address(self) -> _Address | None:
-        """As socket.getpeername() gives it; None when not connected."""
+    def soi_linger(self) -> int:
+        """SO_LINGER time in clock ticks (100 a second)."""
     @property
-    def soi_kind(self) -> int: ...
+    def soi_state(self) -> int:
+        """SOI_S_* bits (so_state & 0xffff): 0x2 connected, 0x4 connecting, 0x8 disconnecting, 0x10
+        can't send more, 0x20 can't receive more, 0x100 non-blocking, 0x2000 disconnected, 0x8000
+        defunct..."""
     @property
-    def soi_so(self) -> int: ...
+    def soi_qlen(self) -> int:
+        """listening socket: connections queued, complete and incomplete (netstat -L qlen)."""
     @property
-    def soi_pcb(self) -> int: ...
+    def soi_incqlen(self) -> int:
+        """listening socket: incomplete connections queued (netstat -L incqlen)."""
     @property
-    def soi_options(self) -> int: ...
+    def soi_qlimit(self) -> int:
+        """listening socket: the listen() backlog, capped at kern.ipc.somaxconn (which a backlog <=
+        0 also gets; netstat -L maxqlen)."""
     @property
-    def soi_linger(self) -> int: ...
+    def soi_timeo(self) -> int:
+        """so_timeo: the connection timeout, clock ticks."""
     @property
-    def soi_state(self) -> int: ...
+    def soi_error(self) -> int:
+        """pending socket error (an errno; unlike SO_ERROR, reading it here does not clear it)."""
     @property
-    def soi_qlen(self) -> int: ...
+    def soi_oobmark(self) -> int:
+        """bytes before the out-of-band mark in the receive buffer."""
     @property
-    def soi_incqlen(self) -> int: ...
+    def soi_rcv(self) -> SockbufInfo:
+        """the receive buffer (SockbufInfo)."""
     @property
-    def soi_qlimit(self) -> int: ...
+    def soi_snd(self) -> SockbufInfo:
+        """the send buffer (SockbufInfo)."""
     @property
-    def soi_timeo(self) -> int: ...
+    def insi_gencnt(self) -> int | None:
+        """IP: the PCB's generation count, an identifier (netstat's inp_gencnt)."""
     @property
-    def soi_error(self) -> int: ...
+    def insi_flags(self) -> int | None:
+        """IP: INP_* flags of the PCB (kernel-private bits)."""
     @property
-    def soi_oobmark(self) -> int: ...
+    def insi_vflag(self) -> int | None:
+        """IP: inp_vflag: 1 INI_IPV4 and/or 2 INI_IPV6, which address slot the PCB uses (3 on a
+        dual-stack wildcard bind), 4 a v4-mapped IPv6 UDP socket (macOS 12)."""
     @property
-    def soi_rcv(self) -> SockbufInfo: ...
+    def insi_ip_ttl(self) -> int | None:
+        """IP: time to live (IPv4 IP_TTL)."""
     @property
-    def soi_snd(self) -> SockbufInfo: ...
+    def insi_v4_in4_tos(self) -> int | None:
+        """IP: IPv4 type of service (IP_TOS); IPv4 PCBs only, else 0."""
     @property
-    def insi_gencnt(self) -> int | None: ...
+    def insi_v6_in6_cksum(self) -> int | None:
+        """IP: IPv6 checksum offset (IPV6_CHECKSUM; -1: none, set only on IPv6 UDP sockets; 0 on
+        TCP and IPv4)."""
     @property
-    def insi_flags(self) -> int | None: ...
+    def insi_v6_in6_hops(self) -> int | None:
+        """IP: IPv6 unicast hop limit (IPV6_UNICAST_HOPS; -1: the system default); IPv6 PCBs only,
+        else 0."""
     @property
-    def insi_vflag(self) -> int | None: ...
-    @property
-    def insi_ip_ttl(self) -> int | None: ...
-    @property
-    def insi_v4_in4_tos(self) -> int | None: ...
-    @property
-    def insi_v6_in6_cksum(self) -> int | None: ...
-    @property
-    def insi_v6_in6_hops(self) -> int | None: ...
-    @property
-    def tcpsi_state(self) -> TcpState | int | None: ...
+    def tcpsi_state(self) -> DarwinTcpState | int | None:
+        """TCP: state, BSD numbering (DarwinTcpState; an unknown number stays an int)."""
     @property
     def tcpsi_timer_rexmt(self) -> int | None:
-        """Raw t_timer value (0: not armed); not the time left."""
+        """TCP: retransmit timer, raw t_timer[TCPT_REXMT] (0: not armed; not the time left)."""
     @property
     def tcpsi_timer_persist(self) -> int | None:
-        """Raw t_timer value (0: not armed); not the time left."""
+        """TCP: persist timer, raw t_timer[TCPT_PERSIST] (0: not armed; not the time left)."""
     @property
     def tcpsi_timer_keep(self) -> int | None:
-        """Raw t_timer value (0: not armed); not the time left."""
+        """TCP: keepalive or connection-establishment timer, raw t_timer[TCPT_KEEP] (0: not armed;
+        not the time left)."""
     @property
     def tcpsi_timer_2msl(self) -> int | None:
-        """Raw t_timer value (0: not armed); not the time left."""
+        """TCP: 2MSL (TIME_WAIT) or FIN_WAIT_2 timer, raw t_timer[TCPT_2MSL] (0: not armed; not the
+        time left)."""
     @property
-    def tcpsi_mss(self) -> int | None: ...
+    def tcpsi_mss(self) -> int | None:
+        """TCP: maximum segment size (t_maxseg), bytes."""
     @property
-    def tcpsi_flags(self) -> int | None: ...
+    def tcpsi_flags(self) -> int | None:
+        """TCP: t_flags (TF_* bits, kernel-private)."""
     @property
-    def tcpsi_tp(self) -> int | None: ...
+    def tcpsi_tp(self) -> int | None:
+        """TCP: the TCP control block's kernel address, hashed: lsof's DEVICE for TCP sockets."""
     @property
-    def unsi_conn_so(self) -> int | None: ...
+    def unsi_conn_so(self) -> int | None:
+        """Unix: the connected peer's soi_so (0: no peer)."""
     @property
-    def unsi_conn_pcb(self) -> int | None: ...
+    def unsi_conn_pcb(self) -> int | None:
+        """Unix: the connected peer's soi_pcb (0: no peer)."""
     @property
     def readable_bytes(self) -> int | None:
-        """SO_NREAD; details only."""
+        """SO_NREAD: data bytes a read would find: a datagram socket's first datagram (payload
+        only), a stream socket's queued data without control messages; details only."""
     @property
     def queued_datagrams(self) -> int | None:
-        """SO_NUMRCVPKT; datagram sockets and details only."""
-    @property
-    def receive_buffer_size(self) -> int: ...
-    @property
-    def send_buffer_size(self) -> int: ...
-    def to_dict(self) -> dict[str, Any]: ...
+        """SO_NUMRCVPKT: datagrams waiting in the receive buffer; datagram sockets and details
+        only."""
 
 @final
-class SocketStat:
-    """Everything the kernel reports about one socket, read by one socketstat() call."""
-    _fields: ClassVar[tuple[str, ...]]
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        """Raises TypeError: SocketStat records are made by socketstat()."""
+class SocketStat(PortableSocketStat):
+    """Everything the kernel reports about one socket, read in one call to socketstat()."""
     @property
-    def unreceived(self) -> int:
-        """FIONREAD: bytes in the receive buffer (datagrams with their sender addresses)."""
-    @property
-    def unsent(self) -> int:
-        """SO_NWRITE: bytes in the send buffer, sent-but-unacknowledged included."""
-    @property
-    def not_yet_sent(self) -> None:
-        """Not reported by macOS."""
-    @property
-    def accept_queue(self) -> int | None:
-        """Listening TCP socket: established connections waiting for accept()."""
-    @property
-    def accept_queue_limit(self) -> int | None:
-        """Listening TCP socket: the listen() backlog."""
-    @property
-    def connection_info(self) -> TcpConnectionInfo | None:
-        """TCP_CONNECTION_INFO for TCP sockets; None for every other kind."""
+    def connection_info(self) -> TcpConnectionInfo | None: ...
     @property
     def socket_info(self) -> SocketInfo: ...
-    def to_dict(self) -> dict[str, Any]: ...
 
 def socketstat(fd: int | _HasFileno, *, details: bool = False) -> SocketStat:
-    """Everything the kernel reports about one socket."""
+    """socketstat(fd, *, details=False) -> SocketStat
+
+    Everything the kernel reports about one socket. ``fd`` is an int file descriptor or an object
+    with ``fileno()``. ``details=True`` also reads SO_NREAD (unless unreceived already did) and
+    SO_NUMRCVPKT: the readable bytes and the number of datagrams queued.
+
+    Raises TypeError for an object that is neither, ValueError for a negative fd, OverflowError
+    for one beyond a C int, and OSError (EBADF, ENOTSOCK, ...) naming the call that failed.
+    """

@@ -1,6 +1,7 @@
 """Check a Cython module against the real macOS SDK headers, from Linux.
 
-1. translate(): Cython turns the .pyx into C on this machine, and declcheck.py appends a static
+1. translate(): renders the module's generated records include (socketstat/codegen/render.py),
+   then Cython turns the .pyx into C on this machine, and declcheck.py appends a static
    assertion for every ``cdef extern`` declaration the project wrote.
 2. build(): zig's clang compiles that C for ``<arch>-macos.<minimum>`` against the SDK headers
    in ziglang and this interpreter's CPython headers (through shims/pyconfig-darwin.h), with
@@ -118,6 +119,7 @@ def translate(pyx_path: Path, *, workdir: Path,
     """
     require_toolchain()
     pyx_path = Path(pyx_path).resolve()
+    render_records(pyx_path)
     roots = [Path(p).resolve() for p in cython_include_path] if cython_include_path else [package_root(pyx_path)]
     c_file = Path(workdir) / f"{pyx_path.stem}.c"
     command = [sys.executable, str(DECLCHECK), str(pyx_path), "-o", str(c_file)]
@@ -131,6 +133,23 @@ def translate(pyx_path: Path, *, workdir: Path,
     tail = c_file.read_text(encoding="utf-8")[-200:]
     declarations = int(tail.rsplit("/* declcheck: ", 1)[1].split()[0])
     return Translation(c_file, declarations)
+
+
+def render_records(pyx_path: Path) -> None:
+    """Render the records include a module's build generates, as setup.py does before Cython
+    runs: socketstat/_<os>_records.pxi from codegen/<os>_records.pxi.in beside the module (a
+    module without such a template, like the fixture, needs nothing). Run in its own process:
+    render.py imports its tables under plain names (contract, darwin, linux, model)."""
+    codegen = pyx_path.parent / "codegen"
+    os_name = pyx_path.stem.lstrip("_")
+    if not (codegen / "render.py").is_file() or not (codegen / f"{os_name}_records.pxi.in").is_file():
+        return
+    command = [sys.executable, "-c",
+               f"import sys; sys.path.insert(0, {str(codegen)!r}); import render; "
+               f"render.write_pxi({os_name!r})"]
+    run = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+    if run.returncode != 0:
+        raise CrossCheckError([Failure("cython", "", tuple(command), run.stdout)])
 
 
 def build(c_file: Path, *, arch: str, include_dirs: Sequence[Path] = (), workdir: Path,
