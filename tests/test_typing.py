@@ -8,6 +8,7 @@ import ast
 import inspect
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -156,3 +157,23 @@ def test_every_stub_docstring_is_the_runtime_docstring() -> None:
         assert runtime == docstring, dotted
         checked += 1
     assert checked > 100
+
+
+def test_an_editable_install_is_typed(tmp_path: Path) -> None:
+    # pip install -e . imports the package from the source tree: the stubs must be there too,
+    # and mypy must be able to find the package (a .pth path, not an import hook).
+    source = tmp_path / "source"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "*.so", "*.c", "*.pyi", "py.typed", "_*_records.pxi",
+        "__pycache__", "*.egg-info"))
+    shutil.copytree(REPO / "stubs", source / "stubs", dirs_exist_ok=True)
+    environment = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(environment)], check=True)
+    python = str(environment / "bin" / "python")
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "-e", str(source)], check=True, capture_output=True)
+    assert (source / "socketstat" / "py.typed").is_file()
+    result = mypy("--strict", str(HERE / "portable_usage.py"), python=python)
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = mypy("--strict", str(HERE / "portable_wrong_optional_as_int.py"), python=python)
+    assert result.returncode == 1 and "int | None" in result.stdout, result.stdout
