@@ -51,55 +51,12 @@ import socket as _socket
 from socketstat._common import TcpState
 
 include "_posix.pxi"
-
-
-class DarwinTcpState(_enum.IntEnum):
-    """macOS's TCP state numbers: xnu's t_state, the BSD numbering (TSI_S_* in <sys/proc_info.h>):
-    the raw ``tcpi_state`` and ``tcpsi_state``."""
-    CLOSED = darwin.TSI_S_CLOSED
-    LISTEN = darwin.TSI_S_LISTEN
-    SYN_SENT = darwin.TSI_S_SYN_SENT
-    SYN_RECEIVED = darwin.TSI_S_SYN_RECEIVED
-    ESTABLISHED = darwin.TSI_S_ESTABLISHED
-    CLOSE_WAIT = darwin.TSI_S__CLOSE_WAIT       # the header spells it TSI_S__CLOSE_WAIT
-    FIN_WAIT_1 = darwin.TSI_S_FIN_WAIT_1
-    CLOSING = darwin.TSI_S_CLOSING
-    LAST_ACK = darwin.TSI_S_LAST_ACK
-    FIN_WAIT_2 = darwin.TSI_S_FIN_WAIT_2
-    TIME_WAIT = darwin.TSI_S_TIME_WAIT
-
-
-class TcpConnectionOptions(_enum.IntFlag):
-    """Bits of TcpConnectionInfo.tcpi_options (TCPCI_OPT_* in <netinet/tcp.h>): the options in use.
-
-    ``TcpConnectionOptions(info.tcpi_options)`` names them; tcpi_options itself stays a plain int
-    so that to_dict() keeps every bit on every Python version.
-    """
-    TIMESTAMPS = darwin.TCPCI_OPT_TIMESTAMPS
-    SACK = darwin.TCPCI_OPT_SACK
-    WSCALE = darwin.TCPCI_OPT_WSCALE
-    ECN = darwin.TCPCI_OPT_ECN
-
-
-class TcpConnectionFlags(_enum.IntFlag):
-    """Bits of TcpConnectionInfo.tcpi_flags (TCPCI_FLAG_* in <netinet/tcp.h>)."""
-    LOSSRECOVERY = darwin.TCPCI_FLAG_LOSSRECOVERY                  # fast recovery or RTO backoff
-    REORDERING_DETECTED = darwin.TCPCI_FLAG_REORDERING_DETECTED
-
-
-cdef dict _DARWIN_TCP_STATES = {member.value: member for member in DarwinTcpState}
-
-# The portable name of each state: xnu's are the RFC 793 states under their RFC names
-# (TSI_S_RESERVED, 11, is not a state).
-cdef dict _PORTABLE_TCP_STATES = {member.value: TcpState[member.name] for member in DarwinTcpState}
+include "_darwin_records.pxi"
 
 
 cdef inline object _portable_state(int value):
-    # None only for a number newer than this list; the raw tcpi_state keeps it.
+    # None only for a number newer than DarwinTcpState; the raw tcpi_state keeps it.
     return _PORTABLE_TCP_STATES.get(value)
-
-
-include "_darwin_records.pxi"
 
 
 # ---------------------------------------------------------------------------------------------

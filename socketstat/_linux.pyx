@@ -37,48 +37,6 @@ from socketstat._common import TcpState
 include "_posix.pxi"
 
 
-class LinuxTcpState(_enum.IntEnum):
-    """Linux's TCP state numbers (include/net/tcp_states.h): the raw ``tcpi_state``."""
-    ESTABLISHED = 1
-    SYN_SENT = 2
-    SYN_RECV = 3
-    FIN_WAIT1 = 4
-    FIN_WAIT2 = 5
-    TIME_WAIT = 6
-    CLOSE = 7
-    CLOSE_WAIT = 8
-    LAST_ACK = 9
-    LISTEN = 10
-    CLOSING = 11
-    NEW_SYN_RECV = 12       # a request socket: a SYN answered, the handshake not complete
-    BOUND_INACTIVE = 13     # bound, neither listening nor connecting (6.8, for sock_diag)
-
-
-cdef dict _LINUX_TCP_STATES = {member.value: member for member in LinuxTcpState}
-
-# The portable name of each Linux state; the two pseudo-states read as the nearest RFC 793 state.
-cdef dict _PORTABLE_TCP_STATES = {
-    LinuxTcpState.ESTABLISHED: TcpState.ESTABLISHED,
-    LinuxTcpState.SYN_SENT: TcpState.SYN_SENT,
-    LinuxTcpState.SYN_RECV: TcpState.SYN_RECEIVED,
-    LinuxTcpState.FIN_WAIT1: TcpState.FIN_WAIT_1,
-    LinuxTcpState.FIN_WAIT2: TcpState.FIN_WAIT_2,
-    LinuxTcpState.TIME_WAIT: TcpState.TIME_WAIT,
-    LinuxTcpState.CLOSE: TcpState.CLOSED,
-    LinuxTcpState.CLOSE_WAIT: TcpState.CLOSE_WAIT,
-    LinuxTcpState.LAST_ACK: TcpState.LAST_ACK,
-    LinuxTcpState.LISTEN: TcpState.LISTEN,
-    LinuxTcpState.CLOSING: TcpState.CLOSING,
-    LinuxTcpState.NEW_SYN_RECV: TcpState.SYN_RECEIVED,
-    LinuxTcpState.BOUND_INACTIVE: TcpState.CLOSED,
-}
-
-
-cdef inline object _portable_state(int value):
-    # None only for a number newer than this list; the raw tcpi_state keeps it.
-    return _PORTABLE_TCP_STATES.get(value)
-
-
 def _kernel_has_7_0_tail():
     # Linux 7.0 re-cut the last four bytes of struct tcp_info (linux_tcp_info.h): which reading
     # applies is a property of the running kernel, decided once.
@@ -99,6 +57,11 @@ cdef struct Queues:
 
 
 include "_linux_records.pxi"
+
+
+cdef inline object _portable_state(int value):
+    # None only for a number newer than LinuxTcpState; the raw tcpi_state keeps it.
+    return _PORTABLE_TCP_STATES.get(value)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -154,6 +154,29 @@ def test_tables_list_every_sdk_member_in_order(toolchain: None) -> None:
     assert table["SockbufInfo"] == _sdk_members("sys/proc_info.h", "sockbuf_info")
 
 
+def _table_constants() -> dict[str, int]:
+    """{C constant: the number the stubs give it} for every darwin.py enumeration member."""
+    codegen = ROOT / "socketstat" / "codegen"
+    script = (f"import sys, json; sys.path.insert(0, {str(codegen)!r}); import darwin; "
+              "print(json.dumps({m.c_name: m.value for e in (darwin.DARWIN_TCP_STATE, "
+              "darwin.TCP_CONNECTION_OPTIONS, darwin.TCP_CONNECTION_FLAGS) for m in e.members}))")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    constants: dict[str, int] = json.loads(run.stdout)
+    return constants
+
+
+@pytest.mark.skipif(not DARWIN_BACKEND.exists(), reason="no source tree beside the tests")
+def test_stub_numbers_are_the_sdks(toolchain: None) -> None:
+    # The backend takes each enum value from the SDK's constant; the stubs need the number
+    # written down, and it must be the SDK's (read from its headers, not from the table).
+    headers = crosscheck.zigcc.ziglang_dir() / "lib" / "libc" / "include" / "any-darwin-any"
+    text = (headers / "sys/proc_info.h").read_text() + (headers / "netinet/tcp.h").read_text()
+    for name, value in _table_constants().items():
+        match = re.search(rf"^#define\s+{name}\s+(0x[0-9a-fA-F]+|\d+)", text, flags=re.M)
+        assert match, f"{name} is not #defined in the SDK"
+        assert int(match.group(1), 0) == value, name
+
+
 class Broken(NamedTuple):
     edits: Tuple[Tuple[str, str, str], ...]  # (file in the fixture, regex, replacement)
     stage: str  # where it must fail: "cython", "compile" or "link"

@@ -14,7 +14,7 @@ say how each attribute is read (``expr``).
 from __future__ import annotations
 
 import contract
-from model import Field, Record, portable
+from model import Constant, Enumeration, Field, Record, portable
 
 # What getsockopt(TCP_CONNECTION_INFO) must have copied for each record member to be valid:
 # darwin_compat.h's SOCKETSTAT_TCPCI_END(member), declared to Cython as END_<member>.
@@ -22,6 +22,53 @@ from model import Field, Record, portable
 END_MEMBERS = ("tcpi_rxoutoforderbytes", "tcpi_txretransmitpackets")
 
 _FILLED_10_13 = "self._length >= END_tcpi_txretransmitpackets"
+
+
+DARWIN_TCP_STATE = Enumeration(
+    "DarwinTcpState", "IntEnum",
+    "macOS's TCP state numbers: xnu's t_state, the BSD numbering (TSI_S_* in <sys/proc_info.h>):\n"
+    "    the raw ``tcpi_state`` and ``tcpsi_state``.",
+    (
+        # xnu's states are the RFC 793 states under their RFC names (TSI_S_RESERVED, 11, is not
+        # a state). The values are the SDK's; the numbers are for the stubs.
+        Constant("CLOSED", 0, "TSI_S_CLOSED", "CLOSED"),
+        Constant("LISTEN", 1, "TSI_S_LISTEN", "LISTEN"),
+        Constant("SYN_SENT", 2, "TSI_S_SYN_SENT", "SYN_SENT"),
+        Constant("SYN_RECEIVED", 3, "TSI_S_SYN_RECEIVED", "SYN_RECEIVED"),
+        Constant("ESTABLISHED", 4, "TSI_S_ESTABLISHED", "ESTABLISHED"),
+        Constant("CLOSE_WAIT", 5, "TSI_S__CLOSE_WAIT", "CLOSE_WAIT",
+                 note="the header spells it TSI_S__CLOSE_WAIT"),
+        Constant("FIN_WAIT_1", 6, "TSI_S_FIN_WAIT_1", "FIN_WAIT_1"),
+        Constant("CLOSING", 7, "TSI_S_CLOSING", "CLOSING"),
+        Constant("LAST_ACK", 8, "TSI_S_LAST_ACK", "LAST_ACK"),
+        Constant("FIN_WAIT_2", 9, "TSI_S_FIN_WAIT_2", "FIN_WAIT_2"),
+        Constant("TIME_WAIT", 10, "TSI_S_TIME_WAIT", "TIME_WAIT"),
+    ),
+)
+
+TCP_CONNECTION_OPTIONS = Enumeration(
+    "TcpConnectionOptions", "IntFlag",
+    "Bits of TcpConnectionInfo.tcpi_options (TCPCI_OPT_* in <netinet/tcp.h>): the options in use.\n"
+    "\n"
+    "    ``TcpConnectionOptions(info.tcpi_options)`` names them; tcpi_options itself stays a plain int\n"
+    "    so that to_dict() keeps every bit on every Python version.\n"
+    "    ",
+    (
+        Constant("TIMESTAMPS", 1, "TCPCI_OPT_TIMESTAMPS"),
+        Constant("SACK", 2, "TCPCI_OPT_SACK"),
+        Constant("WSCALE", 4, "TCPCI_OPT_WSCALE"),
+        Constant("ECN", 8, "TCPCI_OPT_ECN"),
+    ),
+)
+
+TCP_CONNECTION_FLAGS = Enumeration(
+    "TcpConnectionFlags", "IntFlag",
+    "Bits of TcpConnectionInfo.tcpi_flags (TCPCI_FLAG_* in <netinet/tcp.h>).",
+    (
+        Constant("LOSSRECOVERY", 1, "TCPCI_FLAG_LOSSRECOVERY", note="fast recovery or RTO backoff"),
+        Constant("REORDERING_DETECTED", 2, "TCPCI_FLAG_REORDERING_DETECTED"),
+    ),
+)
 
 
 def tcpi(name: str, ctype: str, doc: str, unit: str = "", since: str = "10.11", *,

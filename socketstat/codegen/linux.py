@@ -12,13 +12,37 @@ newer than Linux 5.4, the oldest kernel supported.
 from __future__ import annotations
 
 import contract
-from model import Field, Record, portable
+from model import Constant, Enumeration, Field, Record, portable
 
 OLDEST_KERNEL = (5, 4)
 
 
 def _version(since: str) -> tuple[int, ...]:
     return tuple(int(part) for part in since.split("."))
+
+
+LINUX_TCP_STATE = Enumeration(
+    "LinuxTcpState", "IntEnum",
+    "Linux's TCP state numbers (include/net/tcp_states.h): the raw ``tcpi_state``.",
+    (
+        Constant("ESTABLISHED", 1, portable="ESTABLISHED"),
+        Constant("SYN_SENT", 2, portable="SYN_SENT"),
+        Constant("SYN_RECV", 3, portable="SYN_RECEIVED"),
+        Constant("FIN_WAIT1", 4, portable="FIN_WAIT_1"),
+        Constant("FIN_WAIT2", 5, portable="FIN_WAIT_2"),
+        Constant("TIME_WAIT", 6, portable="TIME_WAIT"),
+        Constant("CLOSE", 7, portable="CLOSED"),
+        Constant("CLOSE_WAIT", 8, portable="CLOSE_WAIT"),
+        Constant("LAST_ACK", 9, portable="LAST_ACK"),
+        Constant("LISTEN", 10, portable="LISTEN"),
+        Constant("CLOSING", 11, portable="CLOSING"),
+        # Pseudo-states: each reads as the nearest RFC 793 state.
+        Constant("NEW_SYN_RECV", 12, portable="SYN_RECEIVED",
+                 note="a request socket: a SYN answered, the handshake not complete"),
+        Constant("BOUND_INACTIVE", 13, portable="CLOSED",
+                 note="bound, neither listening nor connecting (6.8, for sock_diag)"),
+    ),
+)
 
 
 def tcpi(name: str, ctype: str, doc: str, unit: str = "", since: str = "2.6", *,

@@ -58,6 +58,27 @@ class Portable:
 
 
 @dataclass(frozen=True)
+class Constant:
+    """One member of an enumeration of kernel numbers (states, option bits)."""
+
+    name: str
+    value: int               # the number, for the stubs
+    c_name: str = ""         # the header's constant the backend takes the value from, if any
+    portable: str = ""       # the TcpState member a state number reads as
+    note: str = ""           # why, when the name alone does not say
+
+
+@dataclass(frozen=True)
+class Enumeration:
+    """An IntEnum or IntFlag of one OS's numbers, rendered into the backend and its stub."""
+
+    name: str
+    base: str                # "IntEnum" or "IntFlag"
+    doc: str
+    members: tuple[Constant, ...]
+
+
+@dataclass(frozen=True)
 class Record:
     """A record class: its portable members (contract order), then its own."""
 

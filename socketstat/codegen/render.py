@@ -28,7 +28,7 @@ sys.path.insert(0, str(HERE))
 import contract  # noqa: E402  (the tables import each other by these plain names)
 import darwin  # noqa: E402
 import linux  # noqa: E402
-from model import Field, Portable, Record  # noqa: E402
+from model import Enumeration, Field, Portable, Record  # noqa: E402
 
 PACKAGE = HERE.parent
 REPOSITORY = PACKAGE.parent
@@ -85,6 +85,24 @@ def record_body(record: Record, maker: str = "socketstat()") -> str:
     return "\n".join(parts)
 
 
+def enum_class(enumeration: Enumeration, header: str = "") -> str:
+    """The Python class of an enumeration; its values from ``header``'s constants where the table
+    names them (``header`` is the module's cimported .pxd), else the table's numbers."""
+    lines = [f"class {enumeration.name}(_enum.{enumeration.base}):",
+             f'    """{enumeration.doc}"""']
+    for member in enumeration.members:
+        value = f"{header}.{member.c_name}" if header and member.c_name else str(member.value)
+        note = f"  # {member.note}" if member.note else ""
+        lines.append(f"    {member.name} = {value}{note}")
+    return "\n".join(lines) + "\n"
+
+
+def portable_states(enumeration: Enumeration) -> str:
+    """``{number: TcpState}`` entries: each state number's portable name."""
+    return "\n".join(f"    {enumeration.name}.{member.name}: TcpState.{member.portable},"
+                     for member in enumeration.members)
+
+
 def struct_members(record: Record, nested: dict[str, str] | None = None) -> str:
     """The ``cdef extern`` member list of a record's struct, in table (= struct) order."""
     nested = nested or {}
@@ -118,8 +136,9 @@ def _tempita() -> Any:
 def render_pxi(os_name: str) -> str:
     template_path = HERE / f"{os_name}_records.pxi.in"
     template = _tempita().Template(template_path.read_text(), name=str(template_path))
-    namespace = dict(vars(BACKENDS[os_name]), record_body=record_body,
-                     struct_members=struct_members, nested_structs=nested_structs)
+    namespace = dict(vars(BACKENDS[os_name]), record_body=record_body, enum_class=enum_class,
+                     portable_states=portable_states, struct_members=struct_members,
+                     nested_structs=nested_structs)
     header = f"# Generated from socketstat/codegen/{template_path.name} by render.py: do not edit.\n"
     return header + str(template.substitute(namespace))
 
@@ -147,6 +166,13 @@ def stub_fields(record: Record) -> str:
     return "".join(_stub_property(f.name, f.pytype, record.docstring(f)) for f in record.fields)
 
 
+def stub_enum(enumeration: Enumeration) -> str:
+    lines = [f"class {enumeration.name}(enum.{enumeration.base}):",
+             f'    """{enumeration.doc}"""']
+    lines += [f"    {member.name} = {member.value}" for member in enumeration.members]
+    return "\n".join(lines) + "\n"
+
+
 def stub_portable(rows: tuple[Portable, ...], renames: dict[str, str]) -> str:
     """The contract's rows as typed properties (in _contract.py's Protocols)."""
     text = ""
@@ -162,7 +188,7 @@ def render_stub(name: str, suffix: str = ".pyi") -> str:
     template_path = HERE / f"{name}{suffix}.in"
     template = _tempita().Template(template_path.read_text(), name=str(template_path))
     namespace = dict(contract=contract, linux=linux, darwin=darwin, stub_fields=stub_fields,
-                     stub_portable=stub_portable,
+                     stub_portable=stub_portable, stub_enum=stub_enum,
                      indent=lambda text: textwrap.indent(text, "    "))
     header = (f"# Generated from socketstat/codegen/{template_path.name} and the field tables "
               "by render.py: do not edit.\n")
