@@ -19,7 +19,7 @@ import sys
 import tempfile
 import termios
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -643,89 +643,21 @@ def test_records_are_json_ready_and_readable(family: socket.AddressFamily) -> No
         assert "SockbufInfo {" in text and "tcpsi_timer_keep" in text
 
 
-@pytest.mark.parametrize("record", [SocketStat, SocketInfo, TcpConnectionInfo, SockbufInfo])
-def test_records_cannot_be_built_half_way(record: type) -> None:
-    with pytest.raises(TypeError):
-        record()
+def test_sockbuf_records_refuse_pickling() -> None:
+    # The portable records' error table, construction and pickling are in test_contract.py,
+    # which runs here too; SockbufInfo is macOS's own.
+    with socket.socket() as sock:
+        with pytest.raises(TypeError, match="to_dict"):
+            pickle.dumps(socketstat(sock).socket_info.soi_rcv)
 
 
-def test_records_refuse_pickling_and_say_what_to_do() -> None:
-    listener, client, server = tcp_connection(socket.AF_INET)
-    with listener, client, server:
-        stat = socketstat(client)
-        for record in (stat, stat.connection_info, stat.socket_info, stat.socket_info.soi_rcv):
-            with pytest.raises(TypeError, match="to_dict"):
-                pickle.dumps(record)
-
-
-# ---------------------------------------------------------------------------------------------
-# Errors
-
-@pytest.mark.parametrize("bad", ["3", 3.0, None, b"3", object()])
-def test_not_an_int_and_no_fileno_is_a_type_error(bad: Any) -> None:
-    with pytest.raises(TypeError):
-        socketstat(bad)
-
-
-def test_negative_fd_and_closed_socket_object_are_value_errors() -> None:
-    with pytest.raises(ValueError):
-        socketstat(-1)
-    sock = socket.socket()
-    sock.close()
-    with pytest.raises(ValueError):
-        socketstat(sock)
-
-
-def test_huge_fd_is_an_overflow_not_a_crash() -> None:
-    with pytest.raises((OverflowError, ValueError)):
-        socketstat(2**70)
-
-
-def test_closed_fd_is_ebadf_naming_the_call() -> None:
-    sock = socket.socket()
-    fd = sock.fileno()
-    sock.close()
-    with pytest.raises(OSError) as caught:
-        socketstat(fd)
-    assert caught.value.errno == errno.EBADF
-    assert "originated from getsockopt(SOL_SOCKET, SO_TYPE)" in str(caught.value)
-
-
-def not_sockets() -> list[tuple[str, Callable[[], tuple[int, list[int]]]]]:
-    def pipe() -> tuple[int, list[int]]:
-        read, write = os.pipe()
-        return read, [read, write]
-
-    def regular_file() -> tuple[int, list[int]]:
-        fd = os.open(__file__, os.O_RDONLY)
-        return fd, [fd]
-
-    def device() -> tuple[int, list[int]]:
-        fd = os.open(os.devnull, os.O_RDONLY)
-        return fd, [fd]
-
-    return [("pipe", pipe), ("file", regular_file), ("device", device)]
-
-
-@pytest.mark.parametrize("kind, opener", not_sockets(), ids=[name for name, _ in not_sockets()])
-def test_not_a_socket_is_enotsock(kind: str, opener: Callable[[], tuple[int, list[int]]]) -> None:
-    # The crate this replaces panicked here.
-    fd, to_close = opener()
+def test_not_a_socket_names_the_first_call() -> None:
+    # The crate this replaces panicked here; the contract test checks the errno, this the call.
+    read, write = os.pipe()
     try:
         with pytest.raises(OSError) as caught:
-            socketstat(fd)
-        assert caught.value.errno == errno.ENOTSOCK
+            socketstat(read)
         assert "originated from getsockopt(SOL_SOCKET, SO_TYPE)" in str(caught.value)
     finally:
-        for each in to_close:
-            os.close(each)
-
-
-class RaisingFileno:
-    def fileno(self) -> int:
-        raise RuntimeError("no fd today")
-
-
-def test_fileno_that_raises_passes_its_exception_through() -> None:
-    with pytest.raises(RuntimeError, match="no fd today"):
-        socketstat(RaisingFileno())
+        os.close(read)
+        os.close(write)
