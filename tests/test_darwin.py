@@ -5,7 +5,6 @@ error table. What every platform shares is tested in test_contract.py; this is m
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import json
 import os
