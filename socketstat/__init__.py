@@ -11,7 +11,11 @@ backend for this operating system is a compiled extension, chosen here once.
 
 import sys
 
-from socketstat._common import TcpState as TcpState, unbuilt_backend
+from socketstat._common import (
+    SocketChangedError as SocketChangedError,
+    TcpState as TcpState,
+    unbuilt_backend,
+)
 from socketstat._contract import Address as Address
 
 if sys.platform.startswith("linux"):
@@ -33,6 +37,7 @@ if sys.platform.startswith("linux"):
         raise unbuilt_backend(error, "socketstat._linux") from None
     __all__ = [
         "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
+        "SocketChangedError",
         "LinuxTcpState", "MemInfo", "Sample", "SampleDelta", "Sampler", "TcpInfo", "tcp_info",
     ]
 elif sys.platform == "darwin":
@@ -52,6 +57,7 @@ elif sys.platform == "darwin":
         raise unbuilt_backend(error, "socketstat._darwin") from None
     __all__ = [
         "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
+        "SocketChangedError",
         "DarwinTcpState", "SockbufInfo", "TcpConnectionFlags", "TcpConnectionInfo",
         "TcpConnectionOptions",
     ]

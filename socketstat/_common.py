@@ -9,6 +9,8 @@ that list, so the dump, the dict and the class cannot disagree.
 from __future__ import annotations
 
 import enum
+import os
+import socket
 from typing import Any, NoReturn
 
 
@@ -61,8 +63,46 @@ def _format_value(value: object, indent: str) -> str:
 
 
 def record_to_dict(record: object) -> dict[str, Any]:
-    """Plain JSON-ready data: enums by name, nested records as dicts, abstract Unix names as '@name'."""
-    return {name: _plain(getattr(record, name)) for name in type(record)._fields}  # type: ignore[attr-defined]
+    """Plain JSON-ready data: enums by name, nested records as dicts, addresses as plain_address()
+    writes them for the record's family."""
+    fields: tuple[str, ...] = type(record)._fields  # type: ignore[attr-defined]
+    if "local_address" in fields:
+        family = getattr(record, "family")
+        return {name: plain_address(family, getattr(record, name)) if name in _ADDRESSES
+                else _plain(getattr(record, name)) for name in fields}
+    return {name: _plain(getattr(record, name)) for name in fields}
+
+
+_ADDRESSES = frozenset({"local_address", "remote_address"})
+
+
+def plain_address(family: object, address: object) -> Any:
+    """An address as JSON-ready data, its form decided by the socket's family (never guessed
+    from the bytes), so that each form reads back unambiguously:
+
+    - AF_INET, AF_INET6: ``[host, port]`` or ``[host, port, flowinfo, scope_id]``;
+    - AF_UNIX: ``{"path": name}``, or ``{"abstract": name}`` for a Linux abstract name (the bytes
+      after its leading NUL); a name that is not UTF-8 is ``{"path_hex": ...}`` or
+      ``{"abstract_hex": ...}`` instead, so the text always survives ``.encode()``;
+    - any other family: ``{"raw_hex": ...}``, the address bytes after the family;
+    - no address: None.
+    """
+    if address is None:
+        return None
+    if family in (socket.AF_INET, socket.AF_INET6):
+        return _plain(address)
+    if family == socket.AF_UNIX:
+        if isinstance(address, bytes):
+            return _named("abstract", address[1:])
+        return _named("path", os.fsencode(str(address)))
+    return {"raw_hex": bytes(address).hex() if isinstance(address, bytes) else str(address)}
+
+
+def _named(kind: str, name: bytes) -> dict[str, str]:
+    try:
+        return {kind: name.decode("utf-8")}
+    except UnicodeDecodeError:
+        return {f"{kind}_hex": name.hex()}
 
 
 def _plain(value: object) -> Any:
@@ -75,8 +115,7 @@ def _plain(value: object) -> Any:
     if isinstance(value, tuple):
         return [_plain(item) for item in value]
     if isinstance(value, bytes):
-        # Linux abstract Unix socket names start with a NUL byte; ss(8) writes them as '@name'.
-        return "@" + value[1:].decode("utf-8", "backslashreplace") if value[:1] == b"\0" else value.hex()
+        return value.hex()
     return value
 
 
@@ -97,3 +136,9 @@ def unbuilt_backend(error: ModuleNotFoundError, backend: str) -> ImportError:
         "tree. Install the package (python -m pip install .) and import it from outside the "
         "source directory."
     )
+
+
+class SocketChangedError(OSError):
+    """The fd named another socket part-way through a call: it was closed and its number reused
+    (by another thread, or a library that does not own it). The answers read so far contradict
+    each other, so no record is returned: a record mixing two sockets would be worse than none."""

@@ -1,4 +1,4 @@
-# cython: language_level=3, embedsignature=True, autotestdict=False
+# cython: language_level=3, embedsignature=True, autotestdict=False, freethreading_compatible=True
 """macOS backend: one socket's kernel state from proc_pidfdinfo(), getsockopt(2) and ioctl(2).
 
 What socketstat(fd) reads, and why:
@@ -29,7 +29,7 @@ tables in socketstat/codegen/darwin.py into _darwin_records.pxi at build time.
 """
 
 cimport cython
-from libc.errno cimport errno, ECONNRESET, ENOTCONN
+from libc.errno cimport errno, ECONNRESET, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
 from libc.string cimport memcpy, memset
 
@@ -117,6 +117,7 @@ cdef enum Call:
     CALL_SO_TYPE
     CALL_PROC_PIDFDINFO
     CALL_PROC_PIDFDINFO_SIZE           # it answered, but not with sizeof(struct socket_fdinfo) bytes
+    CALL_PROC_PIDFDINFO_TYPE           # it answered for a socket of another type than SO_TYPE's
     CALL_TCP_CONNECTION_INFO
     CALL_FIONREAD
     CALL_SO_NREAD
@@ -128,6 +129,7 @@ cdef enum Call:
 _CALL_NAMES = (
     "",
     "getsockopt(SOL_SOCKET, SO_TYPE)",
+    "proc_pidfdinfo(PROC_PIDFDSOCKETINFO)",
     "proc_pidfdinfo(PROC_PIDFDSOCKETINFO)",
     "proc_pidfdinfo(PROC_PIDFDSOCKETINFO)",
     "getsockopt(IPPROTO_TCP, TCP_CONNECTION_INFO)",
@@ -243,6 +245,8 @@ cdef Call read_snapshot(int fd, Snapshot *snap, bint details) noexcept nogil:
         # libproc answers 0 and sets errno on failure; anything else short is a kernel we do not know.
         snap.error = errno if snap.fdinfo_length <= 0 else 0
         return CALL_PROC_PIDFDINFO if snap.error != 0 else CALL_PROC_PIDFDINFO_SIZE
+    if psi.soi_type != snap.type:
+        return CALL_PROC_PIDFDINFO_TYPE
 
     snap.tcp_length = 0
     if psi.soi_kind == darwin.SOCKINFO_TCP:
@@ -324,6 +328,12 @@ cdef Call read_snapshot(int fd, Snapshot *snap, bint details) noexcept nogil:
 
 
 cdef object _raise_from(Call call, const Snapshot *snap):
+    # Calls of one read that contradict each other mean the fd named another socket part-way.
+    if call == CALL_PROC_PIDFDINFO_TYPE:
+        _raise_changed(f"getsockopt(SO_TYPE) said type {snap.type}, proc_pidfdinfo "
+                       f"{snap.fdinfo.psi.soi_type}")
+    if call == CALL_TCP_CONNECTION_INFO and (snap.error == ENOPROTOOPT or snap.error == EOPNOTSUPP):
+        _raise_changed("proc_pidfdinfo described a TCP socket, TCP_CONNECTION_INFO says it is not")
     if call == CALL_PROC_PIDFDINFO_SIZE:
         raise OSError(
             f"proc_pidfdinfo(PROC_PIDFDSOCKETINFO) filled {snap.fdinfo_length} bytes, not "
@@ -359,7 +369,7 @@ def socketstat(fd, *, bint details=False):
     Raises TypeError for an object that is neither, ValueError for a negative fd, OverflowError
     for one beyond a C int, and OSError (EBADF, ENOTSOCK, ...) naming the call that failed.
     """
-    cdef int descriptor = PyObject_AsFileDescriptor(fd)
+    cdef int descriptor = _descriptor(fd)
     cdef Snapshot snap
     # The GIL stays held, as on Linux: these calls never block, and releasing it costs more than
     # it gives (see the note in _linux.pyx).

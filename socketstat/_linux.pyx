@@ -1,4 +1,4 @@
-# cython: language_level=3, embedsignature=True, autotestdict=False
+# cython: language_level=3, embedsignature=True, autotestdict=False, freethreading_compatible=True
 """Linux backend: one socket's kernel state from getsockopt(2), ioctl(2) and getsockname(2).
 
 What socketstat(fd) reads, and why (costs measured on the project's machine, see README):
@@ -18,7 +18,7 @@ from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
 from libc.string cimport memcpy, memset
 
 from socketstat.includes.posix cimport (
-    AF_INET, AF_INET6, AF_UNIX, INET6_ADDRSTRLEN, IPPROTO_TCP, PyObject_AsFileDescriptor,
+    AF_INET, AF_INET6, AF_UNIX, INET6_ADDRSTRLEN, IPPROTO_TCP, PyObject_AsFileDescriptor, SOCK_RAW,
     SOCK_STREAM, SOL_SOCKET, SO_TYPE, SUN_PATH_OFFSET, getpeername, getsockname, getsockopt,
     inet_ntop, ioctl, ntohl, ntohs, sockaddr, socklen_t, strnlen,
 )
@@ -181,7 +181,8 @@ cdef inline Call read_queues(int fd, TcpInfo tcp, Queues *queues, int *error) no
     if queues.listening:
         return CALL_NONE
     if ioctl(fd, SIOCINQ, &queues.unreceived) != 0:
-        if errno != EINVAL:
+        # EINVAL from a socket whose TCP_INFO said it was not listening: see _raise_read_error.
+        if errno != EINVAL or tcp is not None:
             error[0] = errno
             return CALL_SIOCINQ
         queues.listening = True
@@ -221,6 +222,16 @@ cdef object _raise_from(Call call, int error):
     _raise_errno(error, _CALL_NAMES[call])
 
 
+cdef object _raise_read_error(Call failed, int failure):
+    # The calls of one read that contradict each other mean the fd named another socket
+    # part-way through: say so rather than report one socket's error as the other's.
+    if failed == CALL_SIOCINQ and failure == EINVAL:
+        _raise_changed("ioctl(SIOCINQ) answers as for a listener, TCP_INFO did not")
+    if failed == CALL_TCP_INFO and (failure == EOPNOTSUPP or failure == ENOPROTOOPT):
+        _raise_changed("getsockopt(IPPROTO_TCP, TCP_INFO) says the socket is not TCP")
+    _raise_from(failed, failure)
+
+
 def socketstat(fd, *, bint details=False):
     """Everything the kernel reports about one socket. ``fd`` is an int file descriptor or an object
     with ``fileno()``. ``details=True`` also reads the socket cookie, inode, SO_MEMINFO and the
@@ -229,7 +240,7 @@ def socketstat(fd, *, bint details=False):
     Raises TypeError for an object that is neither, ValueError for a negative fd, OverflowError
     for one beyond a C int, and OSError (EBADF, ENOTSOCK, ...) naming the syscall that failed.
     """
-    cdef int descriptor = PyObject_AsFileDescriptor(fd)
+    cdef int descriptor = _descriptor(fd)
     cdef SocketInfo info = SocketInfo.__new__(SocketInfo)
     cdef TcpInfo tcp = None
     cdef Queues queues
@@ -244,24 +255,32 @@ def socketstat(fd, *, bint details=False):
     if getsockname(descriptor, <sockaddr *>&info._local, &info._local_length) != 0:
         _raise_from(CALL_GETSOCKNAME, errno)
     family = info._local.ss_family
+    if family == AF_UNIX and info._protocol != 0 and info._protocol != AF_UNIX:
+        # unix_create() takes protocol 0 or PF_UNIX only: SO_PROTOCOL came from another socket.
+        _raise_changed(f"a Unix socket with protocol {info._protocol}")
 
     if ((family == AF_INET or family == AF_INET6)
             and (info._protocol == IPPROTO_TCP or info._protocol == IPPROTO_MPTCP)):
         tcp = TcpInfo.__new__(TcpInfo)
         failure = read_tcp_info(descriptor, tcp)
         if failure != 0:
-            # A raw socket with protocol TCP answers ENOPROTOOPT: it is simply not a TCP socket.
             if failure != ENOPROTOOPT and failure != EOPNOTSUPP:
                 _raise_from(CALL_TCP_INFO, failure)
+            # A raw socket with protocol TCP answers ENOPROTOOPT: it is simply not a TCP socket.
+            # No other type has that protocol (inet_create), and a stream socket always
+            # answers: any other type means the fd changed.
             tcp = None
     if tcp is not None:
         info._type = SOCK_STREAM
     elif _getsockopt_int(descriptor, SOL_SOCKET, SO_TYPE, &info._type) != 0:
         _raise_from(CALL_SO_TYPE, errno)
+    elif failure != 0 and info._type != SOCK_RAW:
+        _raise_changed(f"protocol {info._protocol} on a socket of type {info._type} that does not "
+                       "answer TCP_INFO")
 
     failed = read_queues(descriptor, tcp, &queues, &failure)
     if failed != CALL_NONE:
-        _raise_from(failed, failure)
+        _raise_read_error(failed, failure)
 
     info._remote_length = 0
     if not queues.listening and not (tcp is not None and tcp._info.tcpi_state == TCP_CLOSE):
@@ -271,6 +290,8 @@ def socketstat(fd, *, bint details=False):
             # EOPNOTSUPP: a family without peers (packet sockets), so there is none.
             if errno != ENOTCONN and errno != EOPNOTSUPP:
                 _raise_from(CALL_GETPEERNAME, errno)
+        elif info._remote.ss_family != family:
+            _raise_changed("getpeername() and getsockname() name different families")
 
     if details:
         _read_details(descriptor, info, tcp is not None)
@@ -287,7 +308,7 @@ def tcp_info(fd):
     Raises OSError (ENOPROTOOPT or EOPNOTSUPP) for a socket that is not TCP, and the same
     TypeError, ValueError, OverflowError and OSError as socketstat() for bad input.
     """
-    cdef int descriptor = PyObject_AsFileDescriptor(fd)
+    cdef int descriptor = _descriptor(fd)
     cdef TcpInfo record = TcpInfo.__new__(TcpInfo)
     cdef int failure = read_tcp_info(descriptor, record)
     if failure != 0:
@@ -313,8 +334,7 @@ cdef object _difference(TcpInfo later, TcpInfo earlier, size_t end, uint64_t lat
     if later._length < end or earlier._length < end:
         return None
     if later_value < earlier_value:
-        raise ValueError("a byte counter went backwards between the two samples: the fd now "
-                         "belongs to another socket (was the sampled socket closed?)")
+        _raise_changed("a byte counter went backwards", "between the two samples")
     return later_value - earlier_value
 
 
@@ -327,40 +347,63 @@ cdef class Sampler:
     ioctl(SIOCINQ) and ioctl(SIOCOUTQ) into storage allocated here, and allocates nothing.
     The Sampler keeps a reference to ``fd`` when it is an object, so a socket passed in is not
     closed under it; an int fd must stay open (and not be reused) while the Sampler is used.
+    Threads may share a Sampler: sample() and delta() are atomic with respect to each other, but
+    a Sample is refilled in place by the second sample() after it, whichever thread calls it.
     """
 
     cdef int _fd
     cdef object _source
-    cdef readonly SocketInfo socket_info
+    cdef SocketInfo _socket_info
     cdef Sample _current
     cdef Sample _previous
     cdef bint _tcp
     cdef int _samples_taken
 
     def __init__(self, fd):
-        # fileno() once: the identity and the samples must come from the same descriptor.
-        self._fd = PyObject_AsFileDescriptor(fd)
-        cdef SocketStat first = socketstat(self._fd)
-        self._source = fd
-        self.socket_info = first._socket_info
-        self._tcp = first._connection_info is not None
-        self._current = _new_sample(self._tcp)
-        self._previous = _new_sample(self._tcp)
-        self._samples_taken = 0
+        # Everything is built in locals and committed at the end, so a failure (a bad fd, a
+        # MemoryError) leaves the Sampler as it was; an initialised Sampler is never re-pointed,
+        # so no thread can see its samples or identity change under it.
+        cdef int descriptor = _descriptor(fd)
+        cdef SocketStat first = socketstat(descriptor)
+        cdef bint tcp = first._connection_info is not None
+        cdef Sample current = _new_sample(tcp)
+        cdef Sample previous = _new_sample(tcp)
+        with cython.critical_section(self):
+            if self._current is not None:
+                raise TypeError("a Sampler is initialised once: make a new one for another fd")
+            self._fd = descriptor
+            self._source = fd
+            self._socket_info = first._socket_info
+            self._tcp = tcp
+            self._samples_taken = 0
+            self._previous = previous
+            self._current = current
+
+    @property
+    def socket_info(self):
+        """The socket's identity, read once by the constructor."""
+        return self._socket_info
 
     @property
     def current(self):
         """The newest Sample, or None before the first sample()."""
-        return self._current if self._samples_taken >= 1 else None
+        with cython.critical_section(self):
+            return self._current if self._samples_taken >= 1 else None
 
     @property
     def previous(self):
         """The Sample before the newest, or None before the second sample()."""
-        return self._previous if self._samples_taken >= 2 else None
+        with cython.critical_section(self):
+            return self._previous if self._samples_taken >= 2 else None
 
     def sample(self):
         """Refill the older of the Sampler's two Samples with the socket's state now, and return it.
-        Raises OSError naming the syscall that failed (EBADF once the fd is closed)."""
+        Raises OSError naming the syscall that failed (EBADF once the fd is closed), and
+        SocketChangedError when the answers show the fd now names another socket."""
+        with cython.critical_section(self):
+            return self._sample()
+
+    cdef Sample _sample(self):
         cdef Sample sample = self._previous
         cdef int failure = 0
         cdef Call failed = CALL_NONE
@@ -376,7 +419,7 @@ cdef class Sampler:
         if failed != CALL_NONE:
             # The Sample being refilled now holds a mix of two moments: never show it.
             self._samples_taken = min(self._samples_taken, 1)
-            _raise_from(failed, failure)
+            _raise_read_error(failed, failure)
         clock_gettime(CLOCK_MONOTONIC, &now)
         sample._monotonic_ns = now.tv_sec * 1000000000LL + now.tv_nsec
         self._previous = self._current
@@ -387,7 +430,12 @@ cdef class Sampler:
 
     def delta(self):
         """The difference between the two newest samples. Raises ValueError before two samples and
-        for a socket that is not TCP (only TCP keeps the counters)."""
+        for a socket that is not TCP (only TCP keeps the counters), and SocketChangedError when a
+        byte counter went backwards: the fd names another socket now."""
+        with cython.critical_section(self):
+            return self._delta()
+
+    cdef SampleDelta _delta(self):
         if self._samples_taken < 2:
             raise ValueError("delta() needs two samples; call sample() twice first")
         if not self._tcp:
@@ -413,4 +461,5 @@ cdef class Sampler:
         return delta
 
     def __reduce__(self):
-        return _refuse_pickle(self)
+        raise TypeError("a Sampler reads a live fd of this process and is not picklable; pickle "
+                        "its samples' to_dict() instead")

@@ -2,6 +2,7 @@
 # cimported its OS's sockaddr structs under the same names).
 
 from socketstat._common import (
+    SocketChangedError,
     format_record as _format_record,
     record_to_dict as _record_to_dict,
     refuse_pickle as _refuse_pickle,
@@ -18,6 +19,19 @@ cdef inline int _getsockopt_int(int fd, int level, int name, int *value) noexcep
 
 cdef object _raise_errno(int error, str call):
     raise OSError(error, f"{_os.strerror(error)} (originated from {call})")
+
+
+cdef object _raise_changed(str contradiction, str when="during the call"):
+    raise SocketChangedError(f"the fd changed {when}: {contradiction} (was it closed and its "
+                             "number reused?)")
+
+
+cdef int _descriptor(object fd) except -1:
+    """The int fd of an int or an object with fileno(), as the socket module accepts them; a bool
+    is refused (CPython deprecates treating True and False as fds 1 and 0)."""
+    if isinstance(fd, bool):
+        raise TypeError(f"an fd must be an int or have fileno(), not bool ({fd!r})")
+    return PyObject_AsFileDescriptor(fd)
 
 
 cdef object _inet_address(const sockaddr_storage *storage):

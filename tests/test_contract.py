@@ -58,7 +58,7 @@ def test_records_list_the_portable_members_first(record: Any) -> None:
 
 
 @pytest.mark.parametrize("call", CALLS)
-@pytest.mark.parametrize("bad", ["3", 3.0, None, b"3", object()])
+@pytest.mark.parametrize("bad", ["3", 3.0, None, b"3", object(), True, False])
 def test_not_an_int_and_no_fileno_is_a_type_error(call: Callable[[Any], object], bad: object) -> None:
     with pytest.raises(TypeError):
         call(bad)

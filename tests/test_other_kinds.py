@@ -89,7 +89,8 @@ def test_unix_path_and_abstract_names() -> None:
         abstract.bind(name)
         info = socketstat(abstract).socket_info
         assert info.local_address == abstract.getsockname() == name
-        assert socketstat(abstract).to_dict()["socket_info"]["local_address"] == "@" + name[1:].decode()
+        assert socketstat(abstract).to_dict()["socket_info"]["local_address"] == {
+            "abstract": name[1:].decode()}
 
 
 def test_unix_datagram_to_a_bound_peer() -> None:

@@ -14,7 +14,7 @@ if sys.platform != "linux":
     pytest.skip("Sampler, Linux only for now", allow_module_level=True)
 
 from conftest import fill_until_blocked, settle, tcp_connection
-from socketstat import Sampler, TcpInfo, socketstat
+from socketstat import Sampler, SocketChangedError, TcpInfo, socketstat
 
 
 # Members that move with the clock between two reads of an idle connection.
@@ -151,7 +151,7 @@ def test_delta_refuses_counters_from_another_socket_on_a_reused_fd() -> None:
         try:
             assert fresh.fileno() == fd
             sampler.sample()
-            with pytest.raises(ValueError, match="another socket"):
+            with pytest.raises(SocketChangedError, match="counter went backwards"):
                 sampler.delta()
         finally:
             fresh.close()

@@ -30,6 +30,7 @@ cdef extern from "<sys/socket.h>" nogil:
     enum: AF_INET6
     enum: SOCK_STREAM
     enum: SOCK_DGRAM
+    enum: SOCK_RAW
 
 
 cdef extern from "<netinet/in.h>" nogil:

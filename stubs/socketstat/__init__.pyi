@@ -2,7 +2,7 @@
 
 import sys
 
-from socketstat._common import TcpState as TcpState
+from socketstat._common import SocketChangedError as SocketChangedError, TcpState as TcpState
 from socketstat._contract import Address as Address
 
 if sys.platform == "linux":
@@ -22,6 +22,7 @@ if sys.platform == "linux":
 
     __all__ = [
         "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
+        "SocketChangedError",
         "LinuxTcpState", "MemInfo", "Sample", "SampleDelta", "Sampler", "TcpInfo", "tcp_info",
     ]
 elif sys.platform == "darwin":
@@ -39,6 +40,7 @@ elif sys.platform == "darwin":
 
     __all__ = [
         "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
+        "SocketChangedError",
         "DarwinTcpState", "SockbufInfo", "TcpConnectionFlags", "TcpConnectionInfo",
         "TcpConnectionOptions",
     ]

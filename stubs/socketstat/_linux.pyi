@@ -404,10 +404,13 @@ class Sampler:
     ioctl(SIOCINQ) and ioctl(SIOCOUTQ) into storage allocated here, and allocates nothing.
     The Sampler keeps a reference to ``fd`` when it is an object, so a socket passed in is not
     closed under it; an int fd must stay open (and not be reused) while the Sampler is used.
+    Threads may share a Sampler: sample() and delta() are atomic with respect to each other, but
+    a Sample is refilled in place by the second sample() after it, whichever thread calls it.
     """
     def __init__(self, fd: int | _HasFileno) -> None: ...
     @property
-    def socket_info(self) -> SocketInfo: ...
+    def socket_info(self) -> SocketInfo:
+        """The socket's identity, read once by the constructor."""
     @property
     def current(self) -> Sample | None:
         """The newest Sample, or None before the first sample()."""
@@ -416,7 +419,9 @@ class Sampler:
         """The Sample before the newest, or None before the second sample()."""
     def sample(self) -> Sample:
         """Refill the older of the Sampler's two Samples with the socket's state now, and return it.
-        Raises OSError naming the syscall that failed (EBADF once the fd is closed)."""
+        Raises OSError naming the syscall that failed (EBADF once the fd is closed), and
+        SocketChangedError when the answers show the fd now names another socket."""
     def delta(self) -> SampleDelta:
         """The difference between the two newest samples. Raises ValueError before two samples and
-        for a socket that is not TCP (only TCP keeps the counters)."""
+        for a socket that is not TCP (only TCP keeps the counters), and SocketChangedError when a
+        byte counter went backwards: the fd names another socket now."""
