@@ -403,7 +403,7 @@ cdef class Sampler:
         with cython.critical_section(self):
             return self._sample()
 
-    cdef Sample _sample(self):
+    cdef inline Sample _sample(self):
         cdef Sample sample = self._previous
         cdef int failure = 0
         cdef Call failed = CALL_NONE
@@ -435,7 +435,7 @@ cdef class Sampler:
         with cython.critical_section(self):
             return self._delta()
 
-    cdef SampleDelta _delta(self):
+    cdef inline SampleDelta _delta(self):
         if self._samples_taken < 2:
             raise ValueError("delta() needs two samples; call sample() twice first")
         if not self._tcp:

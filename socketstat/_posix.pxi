@@ -26,10 +26,10 @@ cdef object _raise_changed(str contradiction, str when="during the call"):
                              "number reused?)")
 
 
-cdef int _descriptor(object fd) except -1:
+cdef inline int _descriptor(object fd) except -1:
     """The int fd of an int or an object with fileno(), as the socket module accepts them; a bool
     is refused (CPython deprecates treating True and False as fds 1 and 0)."""
-    if isinstance(fd, bool):
+    if fd is True or fd is False:  # bool cannot be subclassed: two pointer comparisons
         raise TypeError(f"an fd must be an int or have fileno(), not bool ({fd!r})")
     return PyObject_AsFileDescriptor(fd)
 
