@@ -27,12 +27,21 @@ render.write_pxi(platform)
 
 # Developer builds (SOCKETSTAT_WERROR=1, as .ci/run sets) turn our own C warnings into errors.
 extra_compile_args = ["-Werror"] if os.environ.get("SOCKETSTAT_WERROR") == "1" else []
+extra_link_args = []
+# The sanitizer stage (SOCKETSTAT_SANITIZE=1, as .ci/sanitize sets): AddressSanitizer and
+# UndefinedBehaviorSanitizer in the extension, every report fatal (gcc flags; -O1 after the
+# interpreter's own -O2/-O3 wins).
+if os.environ.get("SOCKETSTAT_SANITIZE") == "1":
+    sanitize = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
+    extra_compile_args += [*sanitize, "-fno-omit-frame-pointer", "-g", "-O1"]
+    extra_link_args += sanitize
 
 extension = Extension(
     f"socketstat._{platform}",
     [BACKENDS[platform]],
     include_dirs=["socketstat/includes"],
     extra_compile_args=extra_compile_args,
+    extra_link_args=extra_link_args,
 )
 
 

@@ -28,9 +28,12 @@ SHIM_SOURCE = Path(__file__).parent / "shims" / "swap_fd.c"
 def run_python(code: str, environment: dict[str, str] | None = None) -> dict[str, object]:
     """Run code in a fresh interpreter (it may crash, which must not take the suite with it);
     the code prints one JSON object last."""
+    merged = dict(os.environ, **(environment or {}))
+    if environment and "LD_PRELOAD" in environment and os.environ.get("LD_PRELOAD"):
+        # After what is preloaded already: the sanitizer stage's runtime must come first.
+        merged["LD_PRELOAD"] = f"{os.environ['LD_PRELOAD']} {environment['LD_PRELOAD']}"
     result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-                            text=True, env=dict(os.environ, **(environment or {})), cwd="/",
-                            timeout=120)
+                            text=True, env=merged, cwd="/", timeout=120)
     assert result.returncode == 0, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
     outcome: dict[str, object] = json.loads(result.stdout.splitlines()[-1])
     return outcome

@@ -164,7 +164,7 @@ def test_an_editable_install_is_typed(tmp_path: Path) -> None:
     # and mypy must be able to find the package (a .pth path, not an import hook).
     source = tmp_path / "source"
     shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
-        ".git", ".venv", "build", "*.so", "*.c", "*.pyi", "py.typed", "_*_records.pxi",
+        ".git", ".venv*", "build", "*.so", "*.c", "*.pyi", "py.typed", "_*_records.pxi",
         "__pycache__", "*.egg-info"))
     shutil.copytree(REPO / "stubs", source / "stubs", dirs_exist_ok=True)
     environment = tmp_path / "venv"

@@ -44,7 +44,9 @@ class TcpInfo(PortableConnectionInfo):
     def from_bytes(raw: Buffer) -> TcpInfo:
         """A TcpInfo from the bytes of a ``struct tcp_info`` prefix, e.g. what
         ``sock.getsockopt(IPPROTO_TCP, TCP_INFO, 512)`` returned: at least the 232 bytes of Linux
-        5.4, the oldest layout supported (ValueError otherwise); members beyond it are None."""
+        5.4, the oldest layout supported (ValueError otherwise); members beyond it are None.
+        ``raw`` is bytes, a bytearray or a one-dimensional contiguous buffer of unsigned bytes;
+        another item type or shape is a ValueError, a non-contiguous view a BufferError."""
     @property
     def length(self) -> int:
         """Bytes of struct tcp_info the kernel filled (104 on 2.6, 232 on 5.4, 280 on 6.18)."""
