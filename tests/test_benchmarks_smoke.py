@@ -127,7 +127,9 @@ def test_headline_and_gil_figures(result: dict[str, Any]) -> None:
         figures = gil["callers"][caller]
         assert figures["solo_calls_per_s"]["median"] > 0
         assert figures["two_threads"]["calls_per_s"]["median"] > 0
-        assert figures["with_cpu_thread"]["cpu_units_per_s"]["median"] > 0
+        # A number, not a speed: --quick measures one 10 ms window, in which a loaded machine (or a
+        # free-threaded interpreter's scheduling) may give the CPU thread no turn at all.
+        assert figures["with_cpu_thread"]["cpu_units_per_s"]["median"] >= 0
 
 
 def test_machine_is_described(result: dict[str, Any]) -> None:
