@@ -15,11 +15,14 @@ from dataclasses import dataclass
 from itertools import repeat
 from time import perf_counter_ns
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from benchmarks import floor
-from benchmarks.installed import InstalledSocketstat, SamplerLike, SocketstatFunction
+from benchmarks.installed import InstalledSocketstat, SocketstatFunction
 from benchmarks.sockets import SocketKind
+
+if TYPE_CHECKING:
+    from socketstat import Sampler
 
 Batch = Callable[[int], int]
 
@@ -120,7 +123,7 @@ def _tcp_info(function: Callable[[int], object], fd: int) -> Batch:
     return run
 
 
-def _sampler(sampler_class: Callable[[int], SamplerLike], fd: int) -> Batch:
+def _sampler(sampler_class: type[Sampler], fd: int) -> Batch:
     sample = sampler_class(fd).sample
     sample()
 

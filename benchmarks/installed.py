@@ -1,22 +1,23 @@
 """socketstat as installed, never the source tree the benchmarks run from, and what they call on it.
 
 Shared by run.py and the child processes it starts under strace (syscall_check.py) and valgrind
-(callgrind.py). The entry points are described by Protocols here, not imported from socketstat's
-stubs: mypy run from the repository root would resolve ``socketstat`` to the unbuilt source tree,
-not to the installed package.
+(callgrind.py). The entry points are typed with socketstat's own stubs (mypy run from the
+repository root reads them from stubs/, pyproject.toml's mypy_path).
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-import socket
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+if TYPE_CHECKING:
+    from socketstat import Sampler, SocketStat, TcpInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,35 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BACKEND = "socketstat._darwin" if sys.platform == "darwin" else "socketstat._linux"
 
 
-class TcpInfoLike(Protocol):
-    """The TCP fields a monitoring loop reads (socketstat_fields in cases.py)."""
-
-    @property
-    def tcpi_rtt(self) -> int: ...
-    @property
-    def tcpi_snd_cwnd(self) -> int: ...
-    @property
-    def tcpi_total_retrans(self) -> int: ...
-
-
-class SocketStatLike(Protocol):
-    """What the benchmarks read from a socketstat() result."""
-
-    @property
-    def unreceived(self) -> int: ...
-    @property
-    def unsent(self) -> int: ...
-    @property
-    def connection_info(self) -> TcpInfoLike | None: ...
-    def to_dict(self) -> dict[str, Any]: ...
-
-
-class SocketstatFunction(Protocol):
-    def __call__(self, fd: int | socket.socket, *, details: bool = False) -> SocketStatLike: ...
-
-
-class SamplerLike(Protocol):
-    def sample(self) -> object: ...
+SocketstatFunction: TypeAlias = "Callable[..., SocketStat]"
 
 
 @dataclass(frozen=True)
@@ -61,8 +34,8 @@ class InstalledSocketstat:
     package: ModuleType
     backend: ModuleType
     socketstat: SocketstatFunction
-    tcp_info: Callable[[int], object] | None            # None: this build does not have it
-    sampler_class: Callable[[int], SamplerLike] | None  # None: this build does not have it
+    tcp_info: Callable[[int], TcpInfo] | None   # None: this build does not have it
+    sampler_class: type[Sampler] | None         # None: this build does not have it
     sources: dict[str, str | None]     # the module each entry point came from, for the JSON
 
 
