@@ -54,11 +54,6 @@ include "_posix.pxi"
 include "_darwin_records.pxi"
 
 
-cdef inline object _portable_state(int value):
-    # None only for a number newer than DarwinTcpState; the raw tcpi_state keeps it.
-    return _PORTABLE_TCP_STATES.get(value)
-
-
 # ---------------------------------------------------------------------------------------------
 # What the records compute
 

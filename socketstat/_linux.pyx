@@ -59,11 +59,6 @@ cdef struct Queues:
 include "_linux_records.pxi"
 
 
-cdef inline object _portable_state(int value):
-    # None only for a number newer than LinuxTcpState; the raw tcpi_state keeps it.
-    return _PORTABLE_TCP_STATES.get(value)
-
-
 # ---------------------------------------------------------------------------------------------
 # What the records compute
 

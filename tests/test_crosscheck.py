@@ -19,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import NamedTuple, Tuple
+from typing import Any, NamedTuple, Tuple
 
 import pytest
 
@@ -111,15 +111,21 @@ def test_broken_table_row_fails(toolchain: None, tmp_path: Path, case: str, arch
     text, count = re.subn(pattern, lambda _: replacement, table.read_text())
     assert count == 1, f"{pattern!r} no longer matches codegen/darwin.py: update the test"
     table.write_text(text)
+    failure = _single_failure(package, arch, tmp_path)
+    assert failure.stage == "compile", str(failure)
+    for name in names:
+        assert name in failure.output, str(failure)
+
+
+def _single_failure(package: Path, arch: str, tmp_path: Path) -> Any:
+    """Check a broken copy of the backend for one architecture: it must fail, at one step."""
     work = tmp_path / "work"
     work.mkdir()
     with pytest.raises(crosscheck.CrossCheckError) as raised:
         crosscheck.check_darwin(package / "_darwin.pyx", archs=[arch], include_dirs=[package / "includes"],
                                 workdir=work)
     [failure] = raised.value.failures
-    assert failure.stage == "compile", str(raised.value)
-    for name in names:
-        assert name in failure.output, str(raised.value)
+    return failure
 
 
 def _table_members() -> dict[str, list[str]]:
@@ -256,16 +262,11 @@ CASES = [(case, crosscheck.DARWIN_ARCHS[i % 2]) for i, case in enumerate(sorted(
 def test_broken_declaration_fails(toolchain: None, tmp_path: Path, case: str, arch: str) -> None:
     broken = BROKEN[case]
     package = _broken_fixture(tmp_path, broken.edits)
-    work = tmp_path / "work"
-    work.mkdir()
-    with pytest.raises(crosscheck.CrossCheckError) as raised:
-        crosscheck.check_darwin(package / "_darwin.pyx", archs=[arch], include_dirs=[package / "includes"],
-                                workdir=work)
-    [failure] = raised.value.failures
-    assert failure.stage == broken.stage, str(raised.value)
-    assert failure.target.startswith(arch if broken.stage != "cython" else ""), str(raised.value)
+    failure = _single_failure(package, arch, tmp_path)
+    assert failure.stage == broken.stage, str(failure)
+    assert failure.target.startswith(arch if broken.stage != "cython" else ""), str(failure)
     for name in broken.names:
-        assert name in failure.output, str(raised.value)
+        assert name in failure.output, str(failure)
 
 
 def test_cli_prints_one_line_per_arch(toolchain: None, capsys: pytest.CaptureFixture[str]) -> None:

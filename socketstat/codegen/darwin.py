@@ -93,7 +93,7 @@ def tfo(name: str, doc: str, since: str = "10.11") -> Field:
 TCP_CONNECTION_INFO_MEMBERS = (
     tcpi("tcpi_state", "uint8_t", "TCP state, BSD numbering (DarwinTcpState; an unknown number "
          "stays an int)", pytype="DarwinTcpState | int",
-         expr="_DARWIN_TCP_STATES.get(self._info.tcpi_state, self._info.tcpi_state)"),
+         expr="_RAW_TCP_STATES.get(self._info.tcpi_state, self._info.tcpi_state)"),
     tcpi("tcpi_snd_wscale", "uint8_t", "send window scale shift (0 unless window scaling was "
          "negotiated)"),
     tcpi("tcpi_rcv_wscale", "uint8_t", "receive window scale shift (0 unless window scaling was "
@@ -264,7 +264,7 @@ SOCKET_INFO_FIELDS = (
     inet("insi_v6_in6_hops", "IPv6 unicast hop limit (IPV6_UNICAST_HOPS; -1: the system "
          "default); IPv6 PCBs only, else 0", "insi_v6.in6_hops"),
     tcpsi("tcpsi_state", "state, BSD numbering (DarwinTcpState; an unknown number stays an int)",
-          f"_DARWIN_TCP_STATES.get({_TCP}.tcpsi_state, {_TCP}.tcpsi_state)",
+          f"_RAW_TCP_STATES.get({_TCP}.tcpsi_state, {_TCP}.tcpsi_state)",
           pytype="DarwinTcpState | int"),
     timer("tcpsi_timer_rexmt", "TSI_T_REXMT", "retransmit timer"),
     timer("tcpsi_timer_persist", "TSI_T_PERSIST", "persist timer"),

@@ -80,7 +80,7 @@ NESTED = {"tcpi_tail_7_0": "socketstat_tcp_info_tail_7_0"}
 TCP_INFO_MEMBERS = (
     tcpi("tcpi_state", "uint8_t", "TCP state, Linux numbering (LinuxTcpState; an unknown number "
          "stays an int)", pytype="LinuxTcpState | int",
-         expr="_LINUX_TCP_STATES.get(self._info.tcpi_state, self._info.tcpi_state)"),
+         expr="_RAW_TCP_STATES.get(self._info.tcpi_state, self._info.tcpi_state)"),
     tcpi("tcpi_ca_state", "uint8_t", "congestion-avoidance state: 0 Open, 1 Disorder, 2 CWR, "
          "3 Recovery, 4 Loss"),
     tcpi("tcpi_retransmits", "uint8_t", "RTO retransmits of the current segment"),

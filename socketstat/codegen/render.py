@@ -97,10 +97,16 @@ def enum_class(enumeration: Enumeration, header: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def portable_states(enumeration: Enumeration) -> str:
-    """``{number: TcpState}`` entries: each state number's portable name."""
-    return "\n".join(f"    {enumeration.name}.{member.name}: TcpState.{member.portable},"
-                     for member in enumeration.members)
+def state_tables(enumeration: Enumeration) -> str:
+    """A backend's state lookups: the kernel number to its raw enum member (an unknown number
+    stays an int) and to its portable TcpState (None for an unknown number)."""
+    entries = "\n".join(f"    {enumeration.name}.{member.name}: TcpState.{member.portable},"
+                         for member in enumeration.members)
+    return (f"cdef dict _RAW_TCP_STATES = {{member.value: member for member in {enumeration.name}}}\n"
+            f"\n# The portable name of each state.\ncdef dict _PORTABLE_TCP_STATES = {{\n{entries}\n}}\n"
+            "\n\ncdef inline object _portable_state(int value):\n"
+            f"    # None only for a number newer than {enumeration.name}; the raw tcpi_state keeps it.\n"
+            "    return _PORTABLE_TCP_STATES.get(value)\n")
 
 
 def struct_members(record: Record, nested: dict[str, str] | None = None) -> str:
@@ -137,7 +143,7 @@ def render_pxi(os_name: str) -> str:
     template_path = HERE / f"{os_name}_records.pxi.in"
     template = _tempita().Template(template_path.read_text(), name=str(template_path))
     namespace = dict(vars(BACKENDS[os_name]), record_body=record_body, enum_class=enum_class,
-                     portable_states=portable_states, struct_members=struct_members,
+                     state_tables=state_tables, struct_members=struct_members,
                      nested_structs=nested_structs)
     header = f"# Generated from socketstat/codegen/{template_path.name} by render.py: do not edit.\n"
     return header + str(template.substitute(namespace))
