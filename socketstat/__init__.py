@@ -13,6 +13,7 @@ import sys
 
 from socketstat._common import (
     SocketChangedError as SocketChangedError,
+    SocketOwner as SocketOwner,
     TcpState as TcpState,
     unbuilt_backend,
 )
@@ -21,6 +22,7 @@ from socketstat._contract import Address as Address
 if sys.platform.startswith("linux"):
     try:
         from socketstat._linux import (
+            Listing as Listing,
             LinuxTcpState as LinuxTcpState,
             MemInfo as MemInfo,
             Sample as Sample,
@@ -31,14 +33,17 @@ if sys.platform.startswith("linux"):
             TcpInfo as ConnectionInfo,
             TcpInfo as TcpInfo,
             socketstat as socketstat,
+            sockets as sockets,
             tcp_info as tcp_info,
         )
     except ModuleNotFoundError as error:
         raise unbuilt_backend(error, "socketstat._linux") from None
+    from socketstat._watch import SocketsSample as SocketsSample, SocketsSampler as SocketsSampler
     __all__ = [
         "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
         "SocketChangedError",
         "LinuxTcpState", "MemInfo", "Sample", "SampleDelta", "Sampler", "TcpInfo", "tcp_info",
+        "sockets", "Listing", "SocketOwner", "SocketsSampler", "SocketsSample",
     ]
 elif sys.platform == "darwin":
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import os
 import socket
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 
 class TcpState(enum.Enum):
@@ -32,6 +32,15 @@ class TcpState(enum.Enum):
     CLOSING = "CLOSING"
     LAST_ACK = "LAST_ACK"
     TIME_WAIT = "TIME_WAIT"
+
+
+class SocketOwner(NamedTuple):
+    """A process file descriptor that holds a socket (found in ``/proc/<pid>/fd``); one socket
+    may have several, across processes (fork, SCM_RIGHTS) and within one (dup)."""
+
+    pid: int
+    fd: int
+    name: str  # the process's command name (/proc/<pid>/comm), "" if it exited meanwhile
 
 
 _PLAIN_TYPES = (int, float, str, type(None))
@@ -112,6 +121,8 @@ def _plain(value: object) -> Any:
         return record_to_dict(value)
     if isinstance(value, enum.Enum):
         return value.name
+    if isinstance(value, SocketOwner):
+        return value._asdict()
     if isinstance(value, tuple):
         return [_plain(item) for item in value]
     if isinstance(value, bytes):

@@ -122,17 +122,28 @@ if TYPE_CHECKING:
     class PortableSocketStat(PortableRecord):
         """What every platform's socketstat() result gives (socketstat.SocketStat)."""
         @property
-        def unreceived(self) -> int:
+        def state(self) -> TcpState | None:
+            """A TCP connection's state by its RFC 793 name; None for a socket that is not TCP. Set
+            also where connection_info is None: a listed TIME_WAIT or request socket, which the kernel
+            sends no statistics for. Linux: tcpi_state; in a listing sock_diag's idiag_state. macOS:
+            tcpi_state of TCP_CONNECTION_INFO."""
+        @property
+        def unreceived(self) -> int | None:
             """Bytes waiting to be read: a stream's queued data, a datagram socket's next datagram
-            (what one recv() returns), bytes. Linux: ioctl(SIOCINQ); 0 when listening. macOS:
-            ioctl(FIONREAD) for streams, getsockopt(SO_NREAD) for datagram sockets."""
+            (what one recv() returns); None where the source gives only the queue's memory, bytes.
+            Linux: ioctl(SIOCINQ), 0 when listening; in a listing sock_diag's idiag_rqueue for TCP and
+            UNIX_DIAG_RQLEN for Unix sockets, None for UDP, UDP-Lite, raw and MPTCP sockets (their
+            rqueue is buffer memory: receive_queue_memory). macOS: ioctl(FIONREAD) for streams,
+            getsockopt(SO_NREAD) for datagram sockets."""
         @property
         def unsent(self) -> int | None:
             """Bytes this socket has written that the peer has not taken: TCP's unacknowledged and
-            unsent bytes, a Unix socket's bytes the peer has not read, bytes. Linux: ioctl(SIOCOUTQ); 0
-            when listening. macOS: getsockopt(SO_NWRITE) for TCP and UDP (which never queues); for a
-            connected Unix stream SO_SNDBUF minus soi_snd.sbi_hiwat (xnu lowers the sender's high-water
-            mark by what the peer holds); None for a Unix datagram socket."""
+            unsent bytes, a Unix socket's bytes the peer has not read, bytes. Linux: ioctl(SIOCOUTQ), 0
+            when listening; in a listing idiag_wqueue or UNIX_DIAG_RQLEN, the same figures; None for a
+            listed MPTCP socket (its wqueue is memory). macOS: getsockopt(SO_NWRITE) for TCP and UDP
+            (which never queues); for a connected Unix stream SO_SNDBUF minus soi_snd.sbi_hiwat (xnu
+            lowers the sender's high-water mark by what the peer holds); None for a Unix datagram
+            socket."""
         @property
         def not_yet_sent(self) -> int | None:
             """Bytes in the send queue never transmitted; TCP only, else None, bytes. Linux:
@@ -148,8 +159,10 @@ if TYPE_CHECKING:
             unless listening TCP, connections. Linux: tcpi_sacked of a listener. macOS: soi_qlimit."""
         @property
         def connection_info(self) -> PortableConnectionInfo | None:
-            """The TCP connection's state and statistics; None for a socket that is not TCP. Linux:
-            TcpInfo, getsockopt(TCP_INFO). macOS: TcpConnectionInfo, getsockopt(TCP_CONNECTION_INFO)."""
+            """The TCP connection's state and statistics; None for a socket that is not TCP and where
+            the source has no statistics for it (see state). Linux: TcpInfo, getsockopt(TCP_INFO); in a
+            listing INET_DIAG_INFO (None for TIME_WAIT and request sockets, and for MPTCP, whose INFO
+            is mptcp_info). macOS: TcpConnectionInfo, getsockopt(TCP_CONNECTION_INFO)."""
         @property
         def socket_info(self) -> PortableSocketInfo:
             """The socket's identity: family, type, protocol, addresses. Linux: getsockname(),

@@ -13,22 +13,20 @@ the field tables in socketstat/codegen/linux.py into _linux_records.pxi at build
 """
 
 cimport cython
-from libc.errno cimport errno, EINVAL, ENOTCONN, ENOPROTOOPT, EOPNOTSUPP
+from libc.errno cimport errno, EINTR, EINVAL, ENOENT, ENOTCONN, ENOPROTOOPT, EOPNOTSUPP
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
-from libc.string cimport memcpy, memset
+from libc.stdio cimport snprintf
+from libc.string cimport memcmp, memcpy, memset
 
 from socketstat.includes.posix cimport (
-    AF_INET, AF_INET6, AF_UNIX, INET6_ADDRSTRLEN, IPPROTO_TCP, PyObject_AsFileDescriptor, SOCK_RAW,
-    SOCK_STREAM, SOL_SOCKET, SO_TYPE, SUN_PATH_OFFSET, getpeername, getsockname, getsockopt,
-    inet_ntop, ioctl, ntohl, ntohs, sockaddr, socklen_t, strnlen,
+    AF_INET, AF_INET6, AF_UNIX, INET6_ADDRSTRLEN, IPPROTO_TCP, PyObject_AsFileDescriptor,
+    SOCK_DGRAM, SOCK_RAW, SOCK_STREAM, SOL_SOCKET, SO_TYPE, SUN_PATH_OFFSET, getpeername,
+    getsockname, getsockopt, htons, inet_ntop, ioctl, ntohl, ntohs, sockaddr, socklen_t, strnlen,
 )
-from socketstat.includes.linux cimport (
-    CLOCK_MONOTONIC, IPPROTO_MPTCP, SIOCINQ, SIOCOUTQ, SOCKETSTAT_TCP_CA_NAME_MAX, SO_COOKIE,
-    SO_MEMINFO, SO_PROTOCOL, TCP_CLOSE, TCP_CONGESTION, TCP_INFO, TCP_LISTEN, clock_gettime,
-    fstat, sa_family_t, sockaddr_in, sockaddr_in6, sockaddr_storage, sockaddr_un, stat, timespec,
-)
+from socketstat.includes.linux cimport *
 
 import enum as _enum
+import errno as _errno
 import os as _os
 import socket as _socket
 
@@ -191,20 +189,24 @@ cdef inline Call read_queues(int fd, TcpInfo tcp, Queues *queues, int *error) no
 
 cdef void _read_details(int fd, SocketInfo info, bint tcp):
     # Settings that older kernels lack are left out (None), never an error.
-    cdef uint64_t cookie
+    cdef uint64_t cookie = 0
     cdef socklen_t length = sizeof(uint64_t)
     cdef char congestion_control[SOCKETSTAT_TCP_CA_NAME_MAX]
     cdef stat status
     cdef MemInfo meminfo
     if getsockopt(fd, SOL_SOCKET, SO_COOKIE, &cookie, &length) == 0:
         info._cookie = cookie
+        info._has |= HAS_COOKIE
     meminfo = MemInfo.__new__(MemInfo)
     length = sizeof(meminfo._values)
     if getsockopt(fd, SOL_SOCKET, SO_MEMINFO, meminfo._values, &length) == 0:
         meminfo._count = length // sizeof(uint32_t)
         info._meminfo = meminfo
     if fstat(fd, &status) == 0:
+        # A socket's inode carries its creator's uid: sock_alloc() sets i_uid, sk_uid copies it.
         info._inode = status.st_ino
+        info._uid = status.st_uid
+        info._has |= HAS_INODE | HAS_UID
     if tcp:
         length = sizeof(congestion_control)
         if getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, congestion_control,
@@ -295,6 +297,8 @@ def socketstat(fd, *, bint details=False):
     stat._queues = queues
     stat._connection_info = tcp
     stat._socket_info = info
+    stat._tcp_state = -1 if tcp is None else tcp._info.tcpi_state
+    stat._receive_memory = -1
     return stat
 
 
@@ -331,6 +335,34 @@ cdef object _difference(TcpInfo later, TcpInfo earlier, size_t end, uint64_t lat
     if later_value < earlier_value:
         _raise_changed("a byte counter went backwards", "between the two samples")
     return later_value - earlier_value
+
+
+cdef SampleDelta _tcp_delta(TcpInfo later, TcpInfo earlier, double elapsed):
+    cdef SampleDelta delta = SampleDelta.__new__(SampleDelta)
+    delta._elapsed = elapsed
+    delta._bytes_acked = _difference(later, earlier, END_tcpi_bytes_acked,
+                                    later._info.tcpi_bytes_acked, earlier._info.tcpi_bytes_acked)
+    delta._bytes_received = _difference(later, earlier, END_tcpi_bytes_received,
+                                       later._info.tcpi_bytes_received,
+                                       earlier._info.tcpi_bytes_received)
+    delta._bytes_sent = _difference(later, earlier, END_tcpi_bytes_sent,
+                                   later._info.tcpi_bytes_sent, earlier._info.tcpi_bytes_sent)
+    delta._bytes_retransmitted = _difference(later, earlier, END_tcpi_bytes_retrans,
+                                            later._info.tcpi_bytes_retrans,
+                                            earlier._info.tcpi_bytes_retrans)
+    delta._segments_out = <uint32_t>(later._info.tcpi_segs_out - earlier._info.tcpi_segs_out)
+    delta._segments_in = <uint32_t>(later._info.tcpi_segs_in - earlier._info.tcpi_segs_in)
+    delta._segments_retransmitted = <uint32_t>(later._info.tcpi_total_retrans
+                                              - earlier._info.tcpi_total_retrans)
+    return delta
+
+
+def _listed_delta(SocketStat later not None, SocketStat earlier not None, double elapsed):
+    """The SampleDelta between two listings' records of one connection (the same cookie), or
+    None when either has no tcp_info (a TIME_WAIT or request socket, or not TCP)."""
+    if later._connection_info is None or earlier._connection_info is None:
+        return None
+    return _tcp_delta(later._connection_info, earlier._connection_info, elapsed)
 
 
 @cython.final
@@ -435,26 +467,12 @@ cdef class Sampler:
             raise ValueError("delta() needs two samples; call sample() twice first")
         if not self._tcp:
             raise ValueError("delta() needs a TCP socket: only TCP keeps byte counters")
-        cdef TcpInfo later = self._current._connection_info
-        cdef TcpInfo earlier = self._previous._connection_info
-        cdef SampleDelta delta = SampleDelta.__new__(SampleDelta)
-        delta._elapsed = (self._current._monotonic_ns - self._previous._monotonic_ns) / 1e9
-        delta._bytes_acked = _difference(later, earlier, END_tcpi_bytes_acked,
-                                        later._info.tcpi_bytes_acked, earlier._info.tcpi_bytes_acked)
-        delta._bytes_received = _difference(later, earlier, END_tcpi_bytes_received,
-                                           later._info.tcpi_bytes_received,
-                                           earlier._info.tcpi_bytes_received)
-        delta._bytes_sent = _difference(later, earlier, END_tcpi_bytes_sent,
-                                       later._info.tcpi_bytes_sent, earlier._info.tcpi_bytes_sent)
-        delta._bytes_retransmitted = _difference(later, earlier, END_tcpi_bytes_retrans,
-                                                later._info.tcpi_bytes_retrans,
-                                                earlier._info.tcpi_bytes_retrans)
-        delta._segments_out = <uint32_t>(later._info.tcpi_segs_out - earlier._info.tcpi_segs_out)
-        delta._segments_in = <uint32_t>(later._info.tcpi_segs_in - earlier._info.tcpi_segs_in)
-        delta._segments_retransmitted = <uint32_t>(later._info.tcpi_total_retrans
-                                                  - earlier._info.tcpi_total_retrans)
-        return delta
+        return _tcp_delta(self._current._connection_info, self._previous._connection_info,
+                          (self._current._monotonic_ns - self._previous._monotonic_ns) / 1e9)
 
     def __reduce__(self):
         raise TypeError("a Sampler reads a live fd of this process and is not picklable; pickle "
                         "its samples' to_dict() instead")
+
+
+include "_linux_diag.pxi"

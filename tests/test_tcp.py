@@ -206,7 +206,8 @@ def test_queues_against_ioctl_and_ss_after_a_transfer_the_peer_does_not_read(
 
         # ss is read inside the settling loop: on a loaded machine the send queue still moves
         # after two reads agree, so a later ss could see another moment.
-        def queues() -> tuple[int | None, int, int | None, int, int, int, list[str], list[str]]:
+        def queues() -> tuple[int | None, int | None, int | None, int, int, int, list[str],
+                              list[str]]:
             sender, receiver = socketstat(client), socketstat(server)
             return (sender.unsent, receiver.unreceived, sender.not_yet_sent,
                     ioctl_int(client, SIOCOUTQ), ioctl_int(server, SIOCINQ),

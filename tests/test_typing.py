@@ -62,6 +62,14 @@ def test_linux_usage_passes_strict() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_listing_states_are_typed() -> None:
+    # A state by its name as a str is a mistake mypy catches (and sockets() refuses at run time).
+    result = mypy("--strict", "--platform", "linux", str(HERE / "linux_wrong_states.py"))
+    assert result.returncode == 1
+    assert 'List item 0 has incompatible type "str"; expected "TcpState"' in result.stdout, \
+        result.stdout
+
+
 def test_raw_members_are_per_platform() -> None:
     # A raw struct member through the portable names: fine for Linux, refused for macOS.
     result = mypy("--strict", "--platform", "linux", str(HERE / "linux_raw_member.py"))

@@ -11,14 +11,24 @@ from __future__ import annotations
 from model import Portable
 
 SOCKET_STAT = (
-    Portable("unreceived", "int", "Bytes waiting to be read: a stream's queued data, a datagram "
-             "socket's next datagram (what one recv() returns)", "bytes",
-             linux="ioctl(SIOCINQ); 0 when listening",
+    Portable("state", "TcpState | None", "A TCP connection's state by its RFC 793 name; None for "
+             "a socket that is not TCP. Set also where connection_info is None: a listed "
+             "TIME_WAIT or request socket, which the kernel sends no statistics for", "",
+             linux="tcpi_state; in a listing sock_diag's idiag_state",
+             darwin="tcpi_state of TCP_CONNECTION_INFO"),
+    Portable("unreceived", "int | None", "Bytes waiting to be read: a stream's queued data, a "
+             "datagram socket's next datagram (what one recv() returns); None where the source "
+             "gives only the queue's memory", "bytes",
+             linux="ioctl(SIOCINQ), 0 when listening; in a listing sock_diag's idiag_rqueue for "
+                   "TCP and UNIX_DIAG_RQLEN for Unix sockets, None for UDP, UDP-Lite, raw and "
+                   "MPTCP sockets (their rqueue is buffer memory: receive_queue_memory)",
              darwin="ioctl(FIONREAD) for streams, getsockopt(SO_NREAD) for datagram sockets"),
     Portable("unsent", "int | None", "Bytes this socket has written that the peer has not taken: "
              "TCP's unacknowledged and unsent bytes, a Unix socket's bytes the peer has not read",
              "bytes",
-             linux="ioctl(SIOCOUTQ); 0 when listening",
+             linux="ioctl(SIOCOUTQ), 0 when listening; in a listing idiag_wqueue or "
+                   "UNIX_DIAG_RQLEN, the same figures; None for a listed MPTCP socket (its "
+                   "wqueue is memory)",
              darwin="getsockopt(SO_NWRITE) for TCP and UDP (which never queues); for a connected "
                     "Unix stream SO_SNDBUF minus soi_snd.sbi_hiwat (xnu lowers the sender's "
                     "high-water mark by what the peer holds); None for a Unix datagram socket"),
@@ -33,8 +43,10 @@ SOCKET_STAT = (
              "the listen() backlog (ss Send-Q); None unless listening TCP", "connections",
              linux="tcpi_sacked of a listener", darwin="soi_qlimit"),
     Portable("connection_info", "ConnectionInfo | None", "The TCP connection's state and "
-             "statistics; None for a socket that is not TCP", "",
-             linux="TcpInfo, getsockopt(TCP_INFO)",
+             "statistics; None for a socket that is not TCP and where the source has no statistics "
+             "for it (see state)", "",
+             linux="TcpInfo, getsockopt(TCP_INFO); in a listing INET_DIAG_INFO (None for "
+                   "TIME_WAIT and request sockets, and for MPTCP, whose INFO is mptcp_info)",
              darwin="TcpConnectionInfo, getsockopt(TCP_CONNECTION_INFO)"),
     Portable("socket_info", "SocketInfo", "The socket's identity: family, type, protocol, "
              "addresses", "", linux="getsockname(), getpeername(), SO_PROTOCOL, SO_TYPE",

@@ -322,6 +322,7 @@ SOCKET_STAT = Record(
     "Everything the kernel reports about one socket, read in one call to socketstat().",
     "",
     portable(contract.SOCKET_STAT, {
+        "state": "None if self._connection_info is None else self._connection_info.state",
         "unreceived": "self._unreceived",
         "unsent": "self._unsent",
         "not_yet_sent": "None",

@@ -257,30 +257,68 @@ SOCKET_INFO = Record(
         "send_buffer_size": "None if self._meminfo is None else self._meminfo.sndbuf",
     }),
     (
-        Field("inode", "int | None", "the socket's inode number (ss ino, /proc/net/*); "
-              "details only", expr="self._inode"),
-        Field("cookie", "int | None", "SO_COOKIE: the kernel's unique id for this socket (ss "
-              "sk, sock_diag); details only", expr="self._cookie"),
-        Field("congestion_control", "str | None", "TCP_CONGESTION: the congestion control "
-              "algorithm's name; TCP and details only", expr="self._congestion_control"),
-        Field("meminfo", "MemInfo | None", "SO_MEMINFO; details only", expr="self._meminfo"),
+        # socketstat(fd) reads these with details=True; a listing has them from sock_diag always
+        # (include/uapi/linux/inet_diag.h, unix_diag.h), each None where the kernel sent none.
+        Field("inode", "int | None", "the socket's inode number (ss ino, /proc/net/*, the "
+              "socket:[N] of /proc/<pid>/fd); None for a socket no file holds (TIME_WAIT, "
+              "request and orphaned sockets)", expr="self._known(HAS_INODE, self._inode)"),
+        Field("cookie", "int | None", "SO_COOKIE: the kernel's unique id for this socket, never "
+              "reused while it runs (ss sk, sock_diag)", expr="self._known(HAS_COOKIE, "
+              "self._cookie)"),
+        Field("uid", "int | None", "the user that created the socket (ss uid); from fstat() "
+              "with details=True, idiag_uid or UNIX_DIAG_UID in a listing (None for TIME_WAIT "
+              "and request sockets)", expr="self._known(HAS_UID, self._uid)"),
+        Field("congestion_control", "str | None", "the TCP congestion control algorithm's name "
+              "(TCP_CONGESTION, INET_DIAG_CONG); TCP and details=True only",
+              expr="self._congestion_control"),
+        Field("meminfo", "MemInfo | None", "the socket's memory accounting (SO_MEMINFO, "
+              "INET_DIAG_SKMEMINFO); details=True only", expr="self._meminfo"),
+        Field("cgroup_id", "int | None", "the cgroup v2 id of the socket's creator (the cgroup "
+              "directory's inode); listings only, Linux 5.8 (INET_DIAG_CGROUP_ID)",
+              expr="self._known(HAS_CGROUP_ID, self._cgroup_id)"),
+        Field("shutdown", "int | None", "shutdown(2) so far: 1 receiving shut (RCV_SHUTDOWN), 2 "
+              "sending shut (SEND_SHUTDOWN), 3 both; listings only",
+              expr="self._known(HAS_SHUTDOWN, self._shutdown)"),
+        Field("timer", "str | None", "the TCP timer running: 'retransmit', 'keepalive', "
+              "'time_wait' or 'zero_window_probe' (ss timer); None when none runs; TCP "
+              "listings only", expr="_TIMERS.get(self._timer) if self._has & HAS_TIMER else None"),
+        Field("timer_expires", "float | None", "time until that timer fires (idiag_expires, "
+              "millisecond resolution)", "seconds",
+              expr="self._timer_expires / 1e3 if self._has & HAS_TIMER and self._timer else None"),
+        Field("timer_retransmits", "int | None", "retransmissions (or probes, for the keepalive "
+              "and zero-window timers) sent while that timer ran (idiag_retrans)",
+              expr="self._timer_retransmits if self._has & HAS_TIMER and self._timer else None"),
+        Field("peer_inode", "int | None", "the inode of the connected peer socket; Unix sockets "
+              "in a listing only (UNIX_DIAG_PEER)",
+              expr="self._known(HAS_PEER_INODE, self._peer_inode)"),
+        Field("processes", "tuple[SocketOwner, ...] | None", "every process file descriptor "
+              "holding the socket, as found in /proc/<pid>/fd; only from sockets(processes=True) "
+              "or sockets(pid=...), else None; empty when none the caller may inspect holds it",
+              expr="self._processes"),
     ),
 )
 
 SOCKET_STAT = Record(
     "SocketStat",
-    "Everything the kernel reports about one socket, read in one call to socketstat().",
+    "Everything the kernel reports about one socket, read by one call to socketstat() or listed "
+    "by sockets().",
     "",
     portable(contract.SOCKET_STAT, {
-        "unreceived": "self._queues.unreceived",
-        "unsent": "self._queues.unsent",
+        "state": "_portable_state(self._tcp_state) if self._tcp_state >= 0 else None",
+        "unreceived": "None if self._receive_memory >= 0 else self._queues.unreceived",
+        "unsent": "None if self._unsent_unknown else self._queues.unsent",
         "not_yet_sent": "_not_yet_sent(self._connection_info, self._queues.listening)",
         "accept_queue": "_accept_queue(self._connection_info, False)",
         "accept_queue_limit": "_accept_queue(self._connection_info, True)",
         "connection_info": "self._connection_info",
         "socket_info": "self._socket_info",
     }),
-    (),
+    (
+        Field("receive_queue_memory", "int | None", "receive-buffer memory held by queued "
+              "datagrams (sock_diag's idiag_rqueue, ss Recv-Q): what a listing has for UDP, "
+              "UDP-Lite, raw and MPTCP sockets instead of unreceived; None elsewhere", "bytes",
+              expr="self._receive_memory if self._receive_memory >= 0 else None"),
+    ),
 )
 
 

@@ -50,6 +50,7 @@ cdef extern from "<arpa/inet.h>" nogil:
     # Function-like macros on macOS (<sys/_endian.h>): no address to take, so the declaration
     # check skips them; the compile of their uses checks them.
     uint16_t ntohs(uint16_t value)  # declcheck: skip (macro)
+    uint16_t htons(uint16_t value)  # declcheck: skip (macro)
     uint32_t ntohl(uint32_t value)  # declcheck: skip (macro)
 
 

@@ -2,11 +2,16 @@
 
 import sys
 
-from socketstat._common import SocketChangedError as SocketChangedError, TcpState as TcpState
+from socketstat._common import (
+    SocketChangedError as SocketChangedError,
+    SocketOwner as SocketOwner,
+    TcpState as TcpState,
+)
 from socketstat._contract import Address as Address
 
 if sys.platform == "linux":
     from socketstat._linux import (
+        Listing as Listing,
         LinuxTcpState as LinuxTcpState,
         MemInfo as MemInfo,
         Sample as Sample,
@@ -17,13 +22,19 @@ if sys.platform == "linux":
         TcpInfo as ConnectionInfo,
         TcpInfo as TcpInfo,
         socketstat as socketstat,
+        sockets as sockets,
         tcp_info as tcp_info,
+    )
+    from socketstat._watch import (
+        SocketsSample as SocketsSample,
+        SocketsSampler as SocketsSampler,
     )
 
     __all__ = [
         "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
         "SocketChangedError",
         "LinuxTcpState", "MemInfo", "Sample", "SampleDelta", "Sampler", "TcpInfo", "tcp_info",
+        "sockets", "Listing", "SocketOwner", "SocketsSampler", "SocketsSample",
     ]
 elif sys.platform == "darwin":
     from socketstat._darwin import (

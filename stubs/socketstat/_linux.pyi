@@ -2,10 +2,13 @@
 """Types of socketstat's Linux backend (the compiled socketstat._linux)."""
 
 import enum
-from typing import ClassVar, Protocol, final, type_check_only
+import ipaddress
+import os
+from typing import ClassVar, Iterable, Literal, Protocol, final, type_check_only
 
 from typing_extensions import Buffer
 
+from socketstat._common import SocketOwner, TcpState
 from socketstat._contract import (
     PortableConnectionInfo,
     PortableRecord,
@@ -307,24 +310,63 @@ class SocketInfo(PortableSocketInfo):
     """The socket's identity and, with ``details=True``, its settings and memory."""
     @property
     def inode(self) -> int | None:
-        """the socket's inode number (ss ino, /proc/net/*); details only."""
+        """the socket's inode number (ss ino, /proc/net/*, the socket:[N] of /proc/<pid>/fd); None
+        for a socket no file holds (TIME_WAIT, request and orphaned sockets)."""
     @property
     def cookie(self) -> int | None:
-        """SO_COOKIE: the kernel's unique id for this socket (ss sk, sock_diag); details only."""
+        """SO_COOKIE: the kernel's unique id for this socket, never reused while it runs (ss sk,
+        sock_diag)."""
+    @property
+    def uid(self) -> int | None:
+        """the user that created the socket (ss uid); from fstat() with details=True, idiag_uid or
+        UNIX_DIAG_UID in a listing (None for TIME_WAIT and request sockets)."""
     @property
     def congestion_control(self) -> str | None:
-        """TCP_CONGESTION: the congestion control algorithm's name; TCP and details only."""
+        """the TCP congestion control algorithm's name (TCP_CONGESTION, INET_DIAG_CONG); TCP and
+        details=True only."""
     @property
     def meminfo(self) -> MemInfo | None:
-        """SO_MEMINFO; details only."""
+        """the socket's memory accounting (SO_MEMINFO, INET_DIAG_SKMEMINFO); details=True only."""
+    @property
+    def cgroup_id(self) -> int | None:
+        """the cgroup v2 id of the socket's creator (the cgroup directory's inode); listings only,
+        Linux 5.8 (INET_DIAG_CGROUP_ID)."""
+    @property
+    def shutdown(self) -> int | None:
+        """shutdown(2) so far: 1 receiving shut (RCV_SHUTDOWN), 2 sending shut (SEND_SHUTDOWN), 3
+        both; listings only."""
+    @property
+    def timer(self) -> str | None:
+        """the TCP timer running: 'retransmit', 'keepalive', 'time_wait' or 'zero_window_probe' (ss
+        timer); None when none runs; TCP listings only."""
+    @property
+    def timer_expires(self) -> float | None:
+        """time until that timer fires (idiag_expires, millisecond resolution), seconds."""
+    @property
+    def timer_retransmits(self) -> int | None:
+        """retransmissions (or probes, for the keepalive and zero-window timers) sent while that
+        timer ran (idiag_retrans)."""
+    @property
+    def peer_inode(self) -> int | None:
+        """the inode of the connected peer socket; Unix sockets in a listing only (UNIX_DIAG_PEER)."""
+    @property
+    def processes(self) -> tuple[SocketOwner, ...] | None:
+        """every process file descriptor holding the socket, as found in /proc/<pid>/fd; only from
+        sockets(processes=True) or sockets(pid=...), else None; empty when none the caller may
+        inspect holds it."""
 
 @final
 class SocketStat(PortableSocketStat):
-    """Everything the kernel reports about one socket, read in one call to socketstat()."""
+    """Everything the kernel reports about one socket, read by one call to socketstat() or listed by sockets()."""
     @property
     def connection_info(self) -> TcpInfo | None: ...
     @property
     def socket_info(self) -> SocketInfo: ...
+    @property
+    def receive_queue_memory(self) -> int | None:
+        """receive-buffer memory held by queued datagrams (sock_diag's idiag_rqueue, ss Recv-Q):
+        what a listing has for UDP, UDP-Lite, raw and MPTCP sockets instead of unreceived; None
+        elsewhere, bytes."""
 
 def socketstat(fd: int | _HasFileno, *, details: bool = False) -> SocketStat:
     """Everything the kernel reports about one socket. ``fd`` is an int file descriptor or an object
@@ -340,6 +382,57 @@ def tcp_info(fd: int | _HasFileno) -> TcpInfo:
     Raises OSError (ENOPROTOOPT or EOPNOTSUPP) for a socket that is not TCP, and the same
     TypeError, ValueError, OverflowError and OSError as socketstat() for bad input.
     """
+
+_Kind = Literal["tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "inet", "inet4", "inet6", "unix",
+               "all", "mptcp", "raw", "udplite"]
+_AddressFilter = (str | ipaddress.IPv4Address | ipaddress.IPv6Address | ipaddress.IPv4Network
+                 | ipaddress.IPv6Network)
+
+class Listing(list[SocketStat]):
+    """The sockets one sockets() call listed, in the order the kernel gave them.
+
+    ``skipped`` names each listing the kernel could not give (its sock_diag module is absent,
+    say) with the error it answered; asking for that listing alone raises the error instead.
+    """
+
+    skipped: dict[str, OSError]
+
+    def __init__(self, records: Iterable[SocketStat] = (),
+                 skipped: dict[str, OSError] | None = None) -> None: ...
+
+def sockets(kind: _Kind = "inet", *, states: Iterable[TcpState] | None = None,
+            local_port: int | None = None, remote_port: int | None = None,
+            local_address: _AddressFilter | None = None,
+            remote_address: _AddressFilter | None = None, pid: int | None = None,
+            processes: bool = False, details: bool = False,
+            netns: str | bytes | os.PathLike[str] | os.PathLike[bytes] | int | None = None,
+            ) -> Listing:
+    """Every socket of a kind in this network namespace, from the kernel's sock_diag tables:
+    a Listing (a list) of the SocketStat records socketstat(fd) returns, with the sockets' TCP
+    statistics, queues, cookies, inodes and owners' uids, de-duplicated by cookie.
+
+    ``kind``: "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "inet" (TCP and UDP), "inet4",
+    "inet6", "unix", "mptcp", "raw", "udplite" or "all". A listing the kernel cannot give (its
+    module is absent) is left out and named in the result's ``skipped``, unless nothing could be
+    listed, which raises its OSError.
+
+    The kernel applies ``states`` (TcpState members; UDP, raw and Unix sockets count as
+    ESTABLISHED when connected, CLOSED when not, LISTEN when listening), ``local_port`` and
+    ``remote_port``, and ``local_address`` and ``remote_address`` (an address or a prefix,
+    "10.0.0.0/8", "::1"; an IPv4 one also matches v4-mapped IPv6 sockets) before it copies a
+    socket; a Unix socket never matches a port or address. ``pid`` keeps only that process's
+    sockets; ``processes=True`` names every process fd holding each socket (a walk of /proc that
+    costs more than the listing). ``details=True`` adds the memory accounting and the congestion
+    control's name. ``netns`` (a path such as /proc/<pid>/ns/net or /run/netns/NAME, or an open
+    fd of one) lists that network namespace instead (CAP_SYS_ADMIN over it).
+
+    Raises TypeError or ValueError for a bad argument before any syscall, ProcessLookupError for
+    a ``pid`` that does not exist, and OSError naming the call that failed.
+    """
+
+def _listed_delta(later: SocketStat, earlier: SocketStat, elapsed: float) -> SampleDelta | None:
+    """The SampleDelta between two listings' records of one connection (the same cookie), or
+    None when either has no tcp_info (a TIME_WAIT or request socket, or not TCP)."""
 
 @final
 class Sample(PortableRecord):

@@ -16,7 +16,7 @@ from socketstat import (
 )
 
 
-def queues(sock: socket.socket) -> tuple[int, int | None]:
+def queues(sock: socket.socket) -> tuple[int | None, int | None]:
     stat: SocketStat = socketstat(sock)
     return stat.unreceived, stat.unsent  # unsent: None for a Unix datagram socket
 

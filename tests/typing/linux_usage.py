@@ -5,17 +5,20 @@ import socket
 
 from socketstat import (
     ConnectionInfo,
+    Listing,
     LinuxTcpState,
     Sampler,
     SocketStat,
     TcpInfo,
     TcpState,
+    SocketOwner,
     socketstat,
+    sockets,
     tcp_info,
 )
 
 
-def queues(sock: socket.socket) -> tuple[int, int | None]:
+def queues(sock: socket.socket) -> tuple[int | None, int | None]:
     stat: SocketStat = socketstat(sock)
     return stat.unreceived, stat.unsent
 
@@ -54,3 +57,18 @@ def rates(sock: socket.socket) -> float | None:
     unread: int = sample.unreceived
     assert unread >= 0
     return sampler.delta().delivery_rate
+
+
+def full_send_queues(port: int) -> list[tuple[int, str, int]]:
+    listing: Listing = sockets("tcp", states={TcpState.ESTABLISHED}, local_port=port,
+                               remote_address="10.0.0.0/8", processes=True)
+    skipped: dict[str, OSError] = listing.skipped
+    assert not skipped
+    found = []
+    for stat in listing:
+        owners: tuple[SocketOwner, ...] | None = stat.socket_info.processes
+        for owner in owners or ():
+            found.append((owner.pid, owner.name, stat.unsent or 0))
+        cookie: int | None = stat.socket_info.cookie
+        assert cookie is None or cookie > 0
+    return found

@@ -39,7 +39,7 @@ def describe_socket(identity: SocketInfo) -> str:
 
 
 def describe(stat: SocketStat) -> dict[str, object]:
-    unreceived: int = stat.unreceived
+    unreceived: int | None = stat.unreceived
     unsent: int | None = stat.unsent
     not_yet_sent: int | None = stat.not_yet_sent
     backlog: tuple[int | None, int | None] = (stat.accept_queue, stat.accept_queue_limit)

@@ -1,0 +1,102 @@
+"""What changes between listings: the same sockets() call repeated, each socket followed by its
+cookie (which the kernel never reuses while it runs), as a Sampler follows one socket."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable
+
+from socketstat._common import TcpState
+from socketstat._query import parse
+
+# Linux lists today; the names are imported for the type checker on every platform, so the module
+# is checked as a whole under each.
+if TYPE_CHECKING or sys.platform.startswith("linux"):
+    from socketstat._linux import (
+        Listing,
+        SampleDelta,
+        SocketStat,
+        _listed_delta,
+        sockets,
+    )
+
+    if TYPE_CHECKING:
+        from socketstat._linux import _AddressFilter, _Kind
+
+
+@dataclass(frozen=True)
+class SocketsSample:
+    """One listing of a SocketsSampler, and what changed since the one before it.
+
+    ``monotonic`` is the middle of the listing (time.monotonic()'s clock: the kernel walks its
+    tables while the listing runs, so each socket was read at some moment within it), and
+    ``elapsed`` the time since the previous listing's middle (None for the first). ``appeared``
+    holds the sockets whose cookies the previous listing did not have (every socket, the first
+    time), ``vanished`` the previous listing's records of the sockets gone since (closed, or no
+    longer matching the filters). ``deltas`` maps the cookie of each TCP socket that has
+    tcp_info in both listings to the SampleDelta Sampler.delta() would give for it.
+    """
+
+    monotonic: float
+    elapsed: float | None
+    sockets: Listing
+    appeared: list[SocketStat]
+    vanished: list[SocketStat]
+    deltas: dict[int, SampleDelta] = field(repr=False)
+
+
+class SocketsSampler:
+    """Lists the same sockets again and again: ``sample()`` runs sockets() with the arguments
+    given here and compares the result with the previous one's, socket by socket. The arguments
+    are checked here, so a bad one fails at once rather than at the first sample().
+
+    A SocketsSampler keeps the previous listing; share one between threads only under a lock.
+    """
+
+    def __init__(self, kind: _Kind = "inet", *, states: Iterable[TcpState] | None = None,
+                 local_port: int | None = None, remote_port: int | None = None,
+                 local_address: _AddressFilter | None = None,
+                 remote_address: _AddressFilter | None = None, pid: int | None = None,
+                 processes: bool = False, details: bool = False,
+                 netns: str | bytes | os.PathLike[str] | os.PathLike[bytes] | int | None = None,
+                 ) -> None:
+        parse(kind, states, local_port, remote_port, local_address, remote_address, pid,
+              processes, details, netns)
+        self._kind: _Kind = kind
+        self._filters: dict[str, Any] = dict(
+            states=states, local_port=local_port, remote_port=remote_port,
+            local_address=local_address, remote_address=remote_address, pid=pid,
+            processes=processes, details=details, netns=netns)
+        self._previous: dict[int, SocketStat] | None = None
+        self._previous_monotonic = 0.0
+
+    def sample(self) -> SocketsSample:
+        """List now, and compare with the previous listing."""
+        started = time.monotonic()
+        listing = sockets(self._kind, **self._filters)
+        now = (started + time.monotonic()) / 2
+        current = {stat.socket_info.cookie: stat for stat in listing
+                   if stat.socket_info.cookie is not None}
+        previous = self._previous
+        if previous is None:
+            sample = SocketsSample(now, None, listing, list(listing), [], {})
+        else:
+            elapsed = now - self._previous_monotonic
+            deltas = {}
+            appeared = []
+            for cookie, stat in current.items():
+                earlier = previous.get(cookie)
+                if earlier is None:
+                    appeared.append(stat)
+                    continue
+                delta = _listed_delta(stat, earlier, elapsed)
+                if delta is not None:
+                    deltas[cookie] = delta
+            vanished = [stat for cookie, stat in previous.items() if cookie not in current]
+            sample = SocketsSample(now, elapsed, listing, appeared, vanished, deltas)
+        self._previous = current
+        self._previous_monotonic = now
+        return sample

@@ -1,0 +1,3 @@
+from socketstat import sockets
+
+sockets("tcp", states=["ESTABLISHED"])
