@@ -1,9 +1,10 @@
-"""What every backend shares at run time: the portable TcpState, and the dump, dict and pickling
-rules of the records.
+"""What every backend shares at run time: the portable TcpState, SocketOwner, and the dump,
+address and pickling rules of the records.
 
 Each record class lists its attributes once, in ``_fields`` (generated from the field tables in
-socketstat/codegen/: the portable members first, then the record's own); the helpers below walk
-that list, so the dump, the dict and the class cannot disagree.
+socketstat/codegen/: the portable members first, then the record's own); the dump walks that
+list, and each record's to_dict() is generated from the same table, so the dump, the dict and
+the class cannot disagree.
 """
 
 from __future__ import annotations
@@ -71,20 +72,6 @@ def _format_value(value: object, indent: str) -> str:
     return repr(value)
 
 
-def record_to_dict(record: object) -> dict[str, Any]:
-    """Plain JSON-ready data: enums by name, nested records as dicts, addresses as plain_address()
-    writes them for the record's family."""
-    fields: tuple[str, ...] = type(record)._fields  # type: ignore[attr-defined]
-    if "local_address" in fields:
-        family = getattr(record, "family")
-        return {name: plain_address(family, getattr(record, name)) if name in _ADDRESSES
-                else _plain(getattr(record, name)) for name in fields}
-    return {name: _plain(getattr(record, name)) for name in fields}
-
-
-_ADDRESSES = frozenset({"local_address", "remote_address"})
-
-
 def plain_address(family: object, address: object) -> Any:
     """An address as JSON-ready data, its form decided by the socket's family (never guessed
     from the bytes), so that each form reads back unambiguously:
@@ -99,7 +86,7 @@ def plain_address(family: object, address: object) -> Any:
     if address is None:
         return None
     if family in (socket.AF_INET, socket.AF_INET6):
-        return _plain(address)
+        return list(address)  # type: ignore[call-overload]
     if family == socket.AF_UNIX:
         if isinstance(address, bytes):
             return _named("abstract", address[1:])
@@ -112,22 +99,6 @@ def _named(kind: str, name: bytes) -> dict[str, str]:
         return {kind: name.decode("utf-8")}
     except UnicodeDecodeError:
         return {f"{kind}_hex": name.hex()}
-
-
-def _plain(value: object) -> Any:
-    if type(value) in _PLAIN_TYPES:
-        return value
-    if _is_record(value):
-        return record_to_dict(value)
-    if isinstance(value, enum.Enum):
-        return value.name
-    if isinstance(value, SocketOwner):
-        return value._asdict()
-    if isinstance(value, tuple):
-        return [_plain(item) for item in value]
-    if isinstance(value, bytes):
-        return value.hex()
-    return value
 
 
 def refuse_pickle(record: object) -> NoReturn:

@@ -4,12 +4,37 @@
 from socketstat._common import (
     SocketChangedError,
     format_record as _format_record,
-    record_to_dict as _record_to_dict,
+    plain_address as _plain_other_address,
     refuse_pickle as _refuse_pickle,
 )
 
 cdef dict _FAMILIES = {member.value: member for member in _socket.AddressFamily}
 cdef dict _KINDS = {member.value: member for member in _socket.SocketKind}
+
+
+# What the records' generated to_dict() calls for values that are not plain already.
+
+cdef inline object _enum_name(object value):
+    # A kernel number with a name reads as the name, one without stays a number. _name_ is the
+    # member's own attribute; .name goes through enum's descriptor, a Python-level call.
+    return value._name_ if isinstance(value, _enum.Enum) else value
+
+
+cdef inline object _plain_address(object family, object address):
+    # plain_address()'s rules, an IP address (the common case) without a Python-level call.
+    if address is None:
+        return None
+    if family == AF_INET or family == AF_INET6:
+        return list(<tuple>address)
+    return _plain_other_address(family, address)
+
+
+cdef inline object _record_dict(object record):
+    return None if record is None else record.to_dict()
+
+
+cdef inline object _owners_dict(tuple owners):
+    return None if owners is None else [owner._asdict() for owner in owners]
 
 
 cdef inline int _getsockopt_int(int fd, int level, int name, int *value) noexcept nogil:
@@ -41,10 +66,11 @@ cdef object _inet_address(const sockaddr_storage *storage):
     cdef char host[INET6_ADDRSTRLEN]
     cdef const sockaddr_in *v4
     cdef const sockaddr_in6 *v6
+    cdef size_t length
     if storage.ss_family == AF_INET:
         v4 = <const sockaddr_in *>storage
-        inet_ntop(AF_INET, &v4.sin_addr, host, sizeof(host))
-        return (host.decode("ascii"), ntohs(v4.sin_port))
+        length = socketstat_format_ipv4(&v4.sin_addr, host)
+        return (host[:length].decode("ascii"), ntohs(v4.sin_port))
     v6 = <const sockaddr_in6 *>storage
     inet_ntop(AF_INET6, &v6.sin6_addr, host, sizeof(host))
     return (host.decode("ascii"), ntohs(v6.sin6_port), ntohl(v6.sin6_flowinfo), v6.sin6_scope_id)

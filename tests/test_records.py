@@ -5,6 +5,7 @@ the type the stubs promise."""
 from __future__ import annotations
 
 import ast
+import enum
 import importlib.util
 import json
 import re
@@ -20,6 +21,7 @@ import pytest
 import socketstat
 from conftest import REPO, tcp_connection
 from socketstat import MemInfo, Sample, SampleDelta, Sampler, SocketInfo, SocketStat, TcpInfo
+from socketstat._common import plain_address
 
 if sys.platform != "linux":
     pytest.skip("the Linux backend's records", allow_module_level=True)
@@ -169,6 +171,48 @@ def test_repr_and_to_dict_follow_the_field_lists() -> None:
         assert f"local_address: {client.getsockname()!r}," in text
         assert text.startswith("SocketStat {\n    state: ESTABLISHED,\n    unreceived: ")
         assert text.endswith("\n}")
+
+
+def walked_dict(record: Any) -> Any:
+    """The oracle for the generated to_dict(): every attribute in _fields read through Python's
+    own attribute lookup and made plain by its value's type, as the hand-written rule was."""
+    if record is None or isinstance(record, (int, float, str)) and not isinstance(record, enum.Enum):
+        return record
+    if isinstance(record, enum.Enum):
+        return record.name
+    if isinstance(record, socketstat.SocketOwner):
+        return {"pid": record.pid, "fd": record.fd, "name": record.name}
+    if isinstance(record, tuple):
+        return [walked_dict(item) for item in record]
+    fields = type(record)._fields
+    plain = {}
+    for name in fields:
+        value = getattr(record, name)
+        if name in ("local_address", "remote_address"):
+            plain[name] = plain_address(record.family, value)
+        else:
+            plain[name] = walked_dict(value)
+    return plain
+
+
+def test_generated_to_dict_equals_a_walk_of_the_fields(tmp_path: Path) -> None:
+    listener, client, server = tcp_connection(socket.AF_INET6)
+    datagram = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    with listener, client, server, datagram, unix:
+        client.sendall(b"x" * 1000)
+        datagram.bind(("127.0.0.1", 0))
+        datagram.sendto(b"y" * 10, datagram.getsockname())
+        unix.bind(str(tmp_path / "socket"))
+        unix.listen()
+        records: list[Any] = [socketstat.socketstat(sock, details=details)
+                              for sock in (listener, client, server, datagram, unix)
+                              for details in (False, True)]
+        records += socketstat.sockets("all", processes=True, details=True)
+        sampler = Sampler(client)
+        records += [sampler.sample(), sampler.sample(), sampler.delta()]
+        for record in records:
+            assert record.to_dict() == walked_dict(record), record
 
 
 def test_unknown_tcp_state_stays_an_int_and_has_no_portable_name() -> None:

@@ -65,6 +65,41 @@ def _tuple_lines(names: tuple[str, ...], indent: str) -> str:
     return "\n".join(lines)
 
 
+# How to_dict() turns each type of value into plain data, decided here from the table's type so
+# that the dict is filled member by member from the C struct, with no attribute lookup or
+# dispatch at run time, into a dict sized for all of them at once (no resizing). Callgrind per
+# TcpInfo.to_dict() (82 keys): 26.8k instructions this way, 28.5k filling a copy of a dict of
+# the keys, 32.4k growing an empty dict; the dict's own insertions are most of it.
+_PLAIN_AS_IS = {"int", "float", "bool", "str"}
+_ENUMS = {"TcpState", "LinuxTcpState | int", "DarwinTcpState | int",
+          "socket.AddressFamily | int", "socket.SocketKind | int"}
+_RECORDS = {"ConnectionInfo", "TcpInfo", "MemInfo", "SockbufInfo", "SocketInfo"}
+
+
+def _plain_expression(pytype: str, value: str, family: str) -> str:
+    kind = pytype.removesuffix(" | None")
+    if kind in _PLAIN_AS_IS:
+        return value
+    if kind in _ENUMS:
+        return f"_enum_name({value})"
+    if kind in _RECORDS:
+        return f"_record_dict({value})"
+    if kind == "Address":
+        # An address's plain form depends on the socket's family: see plain_address().
+        return f"_plain_address({family}, {value})"
+    if kind == "tuple[SocketOwner, ...]":
+        return f"_owners_dict({value})"
+    raise ValueError(f"to_dict() has no rule for a {pytype}: add one to _plain_expression")
+
+
+def _dict_items(record: Record) -> str:
+    rows = [(row.name, row.pytype, expression) for row, expression in record.portable]
+    rows += [(field.name, field.pytype, field.getter()) for field in record.fields]
+    family = next((value for name, _, value in rows if name == "family"), "None")
+    return "\n".join(f"        plain[\"{name}\"] = {_plain_expression(pytype, value, family)}"
+                     for name, pytype, value in rows)
+
+
 def record_body(record: Record, maker: str = "socketstat()") -> str:
     """Everything a record class has that its table says: ``_fields``, one property per row
     (portable rows first, in contract order), and the shared behaviour of every record: no
@@ -77,7 +112,9 @@ def record_body(record: Record, maker: str = "socketstat()") -> str:
     parts.append(
         "    def to_dict(self):\n"
         "        \"\"\"Plain JSON-ready data: enums by name, records as dicts, addresses as lists.\"\"\"\n"
-        "        return _record_to_dict(self)\n\n"
+        f"        cdef dict plain = _PyDict_NewPresized({len(record.field_names)})\n"
+        f"{_dict_items(record)}\n"
+        "        return plain\n\n"
         "    def __repr__(self):\n"
         "        return _format_record(self)\n\n"
         "    def __reduce__(self):\n"

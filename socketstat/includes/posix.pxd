@@ -54,12 +54,19 @@ cdef extern from "<arpa/inet.h>" nogil:
     uint32_t ntohl(uint32_t value)  # declcheck: skip (macro)
 
 
+cdef extern from "format_ipv4.h" nogil:
+    size_t socketstat_format_ipv4(const void *address, char *text)
+
+
 cdef extern from "<sys/un.h>" nogil:
     # offsetof(struct sockaddr_un, sun_path): where a Unix address's path starts (unix(7)).
     const size_t SUN_PATH_OFFSET "offsetof(struct sockaddr_un, sun_path)"
 
 
 cdef extern from "Python.h":
+    # A dict with room for ``size`` items, so filling it never resizes (CPython's own, exported
+    # since 3.x and what Cython uses for small dict literals).
+    dict _PyDict_NewPresized(Py_ssize_t size)
     # An int fd, or an object whose fileno() returns one; TypeError, ValueError (negative),
     # OverflowError (beyond a C int) or the exception fileno() raised otherwise.
     int PyObject_AsFileDescriptor(object obj) except -1
