@@ -12,10 +12,15 @@ import os
 import shlex
 import shutil
 import subprocess
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 SOURCE = Path(__file__).with_name("floor.c")
+
+Library = TypeVar("Library")
 
 # enum ssb_path in floor.c
 SNAPSHOT = 0
@@ -112,6 +117,15 @@ def build(directory: Path) -> FloorLibrary:
     if result.returncode != 0:
         raise FloorError(f"compiling the floor failed: {shlex.join(command)}\n{result.stderr}")
     return load(target, cc, command, callgrind)
+
+
+def build_or_report(build: Callable[[Path], Library], folder: str) -> Library | None:
+    """build(Path(folder)); None, the error printed to stderr, if it raises FloorError."""
+    try:
+        return build(Path(folder))
+    except FloorError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None
 
 
 def load(target: Path, cc: str = "", command: list[str] | None = None,

@@ -14,6 +14,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from benchmarks import floor
+
 
 def _read(path: str) -> str | None:
     try:
@@ -99,3 +101,12 @@ def describe(extension: ModuleType, package: ModuleType, psutil: ModuleType | No
         "git_commit": commit,
         "git_dirty": bool(status) if status is not None else None,
     }
+
+
+def describe_with_floor(extension: ModuleType, package: ModuleType, psutil: ModuleType | None,
+                        compiler: str, root: Path, floor_command: list[str]) -> dict[str, Any]:
+    """describe(), plus the compiler's version and the command that built the C floor."""
+    info = describe(extension, package, psutil, compiler, root)
+    info["cc_version"] = floor.compiler_version(compiler)
+    info["floor_build"] = " ".join(floor_command)
+    return info

@@ -35,19 +35,34 @@ def header_lines(result: dict[str, Any]) -> list[str]:
     machine = result["machine"]
     settings = result["settings"]
     lines = [
-        f"socketstat {machine['socketstat_version']} benchmark: {machine['cpu_model']}, "
-        f"{machine['cpu_count']} CPUs, Linux {machine['kernel']}, Python {machine['python']}, "
-        f"Cython {machine['cython_generated_by'] or '?'}, {machine['cc_version']}",
+        f"{machine_line(machine, 'benchmark')}, Cython {machine['cython_generated_by'] or '?'}, "
+        f"{machine['cc_version']}",
         f"{settings['repeats']} repeats of ~{settings['batch_ms']:g} ms batches per case, each as "
         "C floor / Python / C floor; medians and p25–p75; ratios paired per repeat",
-        f"clock source {machine['clocksource']}, load {machine['load_average_at_start'][0]:.2f} "
-        f"→ {machine['load_average_at_end'][0]:.2f}, GC {settings['gc']}, "
-        f"commit {(machine['git_commit'] or '?')[:12]}{' (dirty)' if machine['git_dirty'] else ''}",
+        f"clock source {machine['clocksource']}, {conditions(machine, settings)}",
     ]
+    return lines + quick_note(result)
+
+
+def machine_line(machine: dict[str, Any], benchmark: str) -> str:
+    """'socketstat VERSION BENCHMARK: CPU, N CPUs, Linux KERNEL, Python VERSION'."""
+    return (f"socketstat {machine['socketstat_version']} {benchmark}: {machine['cpu_model']}, "
+            f"{machine['cpu_count']} CPUs, Linux {machine['kernel']}, Python {machine['python']}")
+
+
+def conditions(machine: dict[str, Any], settings: dict[str, Any]) -> str:
+    """The load before and after, the GC setting and the commit measured."""
+    return (f"load {machine['load_average_at_start'][0]:.2f} "
+            f"→ {machine['load_average_at_end'][0]:.2f}, GC {settings['gc']}, "
+            f"commit {(machine['git_commit'] or '?')[:12]}"
+            f"{' (dirty)' if machine['git_dirty'] else ''}")
+
+
+def quick_note(result: dict[str, Any]) -> list[str]:
+    """The header line that says a --quick run's figures mean nothing (none otherwise)."""
     if result["quick"]:
-        lines.append("--quick: tiny counts; these figures check that every case runs and mean "
-                     "nothing")
-    return lines
+        return ["--quick: tiny counts; these figures check that every case runs and mean nothing"]
+    return []
 
 
 def tables(result: dict[str, Any]) -> list[tuple[str, Table]]:
@@ -177,34 +192,52 @@ def _render_markdown(table: Table) -> list[str]:
     return ["| " + " | ".join(cells) + " |" for cells in [header, rule, *rows]]
 
 
-def text(result: dict[str, Any]) -> str:
-    lines = header_lines(result)
-    for title, table in tables(result):
+def render_text(header: list[str], found: list[tuple[str, Table]], footer: list[str]) -> str:
+    """A report as plain text: header lines, each titled table, footer lines."""
+    lines = list(header)
+    for title, table in found:
         lines += ["", title, *_render_text(table)]
-    lines += ["", *footer_lines(result)]
+    lines += ["", *footer]
     return "\n".join(lines)
+
+
+def render_markdown(command: str, header: list[str], found: list[tuple[str, Table]],
+                    footer: list[str]) -> str:
+    """A report as README-ready markdown, headed by the command that measured it."""
+    lines = [f"<!-- measured by: {command} -->"]
+    lines += [f"{line}  " for line in header]
+    for title, table in found:
+        lines += ["", f"**{title}**", "", *_render_markdown(table)]
+    lines += [""] + [f"- {line}" for line in footer]
+    return "\n".join(lines)
+
+
+def text(result: dict[str, Any]) -> str:
+    return render_text(header_lines(result), tables(result), footer_lines(result))
 
 
 def markdown(result: dict[str, Any]) -> str:
-    lines = [f"<!-- measured by: python -m benchmarks {' '.join(result['argv'])} -->"]
-    lines += [f"{line}  " for line in header_lines(result)]
-    for title, table in tables(result):
-        lines += ["", f"**{title}**", "", *_render_markdown(table)]
-    lines += [""] + [f"- {line}" for line in footer_lines(result)]
-    return "\n".join(lines)
+    return render_markdown(f"python -m benchmarks {' '.join(result['argv'])}",
+                           header_lines(result), tables(result), footer_lines(result))
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Re-render a saved run: python -m benchmarks.report RUN.json [--markdown]."""
+    """Re-render a saved run (the per-call suite's or the listing benchmark's):
+    python -m benchmarks.report RUN.json [--markdown]."""
     import argparse
     import json
     from pathlib import Path
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks.report", description=main.__doc__)
-    parser.add_argument("run", type=Path, help="a file written by python -m benchmarks --json")
+    parser.add_argument("run", type=Path, help="a file written by python -m benchmarks [listing] "
+                                               "--json")
     parser.add_argument("--markdown", action="store_true", help="markdown instead of plain text")
     arguments = parser.parse_args(argv)
     result = json.loads(arguments.run.read_text())
+    if result.get("tool") == "socketstat listing benchmark (python -m benchmarks listing)":
+        from benchmarks import listing
+        print(listing.markdown(result) if arguments.markdown else listing.text(result))
+        return 0
     print(markdown(result) if arguments.markdown else text(result))
     return 0
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
-import json
 import os
 import sys
 import tempfile
@@ -38,8 +37,8 @@ if __name__ == "__main__" and not __package__:
     # python benchmarks/run.py: make the package importable, as python -m benchmarks does.
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from benchmarks import (callgrind, cases as cases_module, floor, gil, machine, report, sockets,
-                        stats, syscall_check)
+from benchmarks import (callgrind, cases as cases_module, cli, floor, gil, machine, report,
+                        sockets, stats, syscall_check)
 from benchmarks.installed import ROOT, InstalledSocketstat, import_installed_socketstat
 from benchmarks.sockets import SocketKind
 
@@ -47,18 +46,16 @@ SCHEMA = 1
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python -m benchmarks",
-        description="Per-call cost of socketstat against the floor (the same syscalls in C), "
-                    "what people write today (getsockopt + struct + ioctl) and psutil, on one "
-                    "machine in one run. Run from the repository root; measures the INSTALLED "
-                    "socketstat.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = cli.argument_parser(
+        "python -m benchmarks",
+        "Per-call cost of socketstat against the floor (the same syscalls in C), what people "
+        "write today (getsockopt + struct + ioctl) and psutil, on one machine in one run.",
+        epilog="The listing benchmark (socketstat.sockets() over N connections against the same "
+               "sock_diag dump in C, pyroute2, psutil and ss) is separate: "
+               "python -m benchmarks listing --help.")
     parser.add_argument("--quick", action="store_true",
                         help="tiny counts: checks that every case runs; the figures mean nothing")
-    parser.add_argument("--json", metavar="PATH", type=Path, help="write every figure as JSON")
-    parser.add_argument("--markdown", action="store_true",
-                        help="print README-ready markdown tables instead of plain text")
+    cli.add_output_arguments(parser)
     parser.add_argument("--repeats", type=int, default=41, help="batches per case")
     parser.add_argument("--batch-ms", type=float, default=5.0,
                         help="target wall time of one batch; calls per batch are calibrated to it")
@@ -116,16 +113,14 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="socketstat-bench-") as folder:
-        try:
-            library = floor.build(Path(folder))
-        except floor.FloorError as error:
-            print(f"error: {error}", file=sys.stderr)
+        library = floor.build_or_report(floor.build, folder)
+        if library is None:
             return 2
-        info = machine.describe(api.backend, api.package, psutil, library.compiler, ROOT)
-        info["cc_version"] = floor.compiler_version(library.compiler)
-        info["floor_build"] = " ".join(
-            "floor.c" if word == str(floor.SOURCE) else
-            library.path.name if word == str(library.path) else word for word in library.command)
+        shown = ["floor.c" if word == str(floor.SOURCE) else
+                 library.path.name if word == str(library.path) else word
+                 for word in library.command]
+        info = machine.describe_with_floor(api.backend, api.package, psutil, library.compiler,
+                                           ROOT, shown)
         kinds, skipped = sockets.open_all()
         try:
             result = _run(arguments, api, library, kinds, skipped, psutil, psutil_note, info,
@@ -134,13 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             for kind in kinds.values():
                 kind.close()
 
-    if arguments.markdown:
-        print(report.markdown(result))
-    else:
-        print(report.text(result))
-    if arguments.json:
-        arguments.json.write_text(json.dumps(result, indent=2, sort_keys=False) + "\n")
-        print(f"\nJSON written to {arguments.json}", file=sys.stderr)
+    cli.print_result(arguments, result, report.text, report.markdown)
     return 0
 
 

@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -116,18 +116,31 @@ def _mark(number: int) -> None:
         pass
 
 
-def check(python: str, library: Path, cwd: Path) -> dict[str, Any]:
+class TraceSkipped(Exception):
+    """strace is not installed or the traced run failed; the message says which."""
+
+
+def traced_segments(python: str, module: str, library: Path, cwd: Path, traced: str,
+                    normalise: Callable[[str], str | None], options: Sequence[str] = (),
+                    ) -> tuple[dict[int, str], dict[int, list[str]]]:
+    """Run ``python -m MODULE LIBRARY`` under strace and cut its trace at the markers.
+
+    strace traces the syscalls named in ``traced`` (plus ``options``, e.g. ``-e verbose=none``).
+    The child prints "NUMBER KEY" lines to stderr and makes a marker syscall (close() of the
+    negative fd NUMBER, see _mark) before each stretch of calls. Returns (the keys by marker
+    number, the calls after each marker up to the next one, each passed through ``normalise``
+    and kept unless it returns None). Raises TraceSkipped if strace is missing or the run fails.
+    """
     strace = shutil.which("strace")
     if strace is None:
-        return {"status": "skipped", "reason": "strace is not installed"}
+        raise TraceSkipped("strace is not installed")
     with tempfile.TemporaryDirectory(prefix="socketstat-strace-") as folder:
         trace = Path(folder) / "trace"
-        command = [strace, "-qq", "-e", f"trace={TRACED}", "-e", "signal=none", "-o", str(trace),
-                   python, "-m", "benchmarks.syscall_check", str(library)]
+        command = [strace, "-qq", "-e", f"trace={traced}", "-e", "signal=none", *options,
+                   "-o", str(trace), python, "-m", module, str(library)]
         result = subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=120)
         if result.returncode != 0 or not trace.exists():
-            return {"status": "skipped",
-                    "reason": f"strace run failed ({result.returncode}): {result.stderr[-500:]}"}
+            raise TraceSkipped(f"strace run failed ({result.returncode}): {result.stderr[-500:]}")
         lines = trace.read_text().splitlines()
     keys: dict[int, str] = {}
     for line in result.stderr.splitlines():
@@ -145,20 +158,43 @@ def check(python: str, library: Path, cwd: Path) -> dict[str, Any]:
             call = normalise(line)
             if call is not None:
                 segments[current].append(call)
-    paths: dict[str, Any] = {}
-    for start, key in keys.items():
-        python_calls = segments.get(start, [])
-        floor_calls = segments.get(start - 1, [])
-        entry: dict[str, Any] = {"python": python_calls, "calls": len(python_calls)}
-        if key.startswith("handrolled"):
-            entry["status"] = "reference"
-        else:
-            entry["floor"] = floor_calls
-            entry["status"] = "same" if python_calls == floor_calls else "DIFFERENT"
-        paths[key] = entry
+    return keys, segments
+
+
+def compare(python: str, module: str, library: Path, cwd: Path, traced: str,
+            normalise: Callable[[str], str | None],
+            judge: Callable[[str, list[str], list[str]], dict[str, Any]],
+            options: Sequence[str] = (), require_paths: bool = False) -> dict[str, Any]:
+    """The check's result: each key the child printed, judged on its Python and floor calls.
+
+    The child marks each key's Python call with the number it printed and the floor call that
+    follows with that number minus one (see _child). ``judge(key, python_calls, floor_calls)``
+    returns the key's entry, whose "status" is "DIFFERENT" when the two differ. With
+    ``require_paths``, a trace that yields no key at all counts as DIFFERENT too.
+    """
+    try:
+        keys, segments = traced_segments(python, module, library, cwd, traced, normalise, options)
+    except TraceSkipped as skipped:
+        return {"status": "skipped", "reason": str(skipped)}
+    paths = {key: judge(key, segments.get(start, []), segments.get(start - 1, []))
+             for start, key in keys.items()}
     different = [key for key, entry in paths.items() if entry["status"] == "DIFFERENT"]
-    return {"status": "DIFFERENT" if different else "same", "different": different,
-            "paths": paths}
+    return {"status": "DIFFERENT" if different or (require_paths and not paths) else "same",
+            "different": different, "paths": paths}
+
+
+def _judge(key: str, python_calls: list[str], floor_calls: list[str]) -> dict[str, Any]:
+    entry: dict[str, Any] = {"python": python_calls, "calls": len(python_calls)}
+    if key.startswith("handrolled"):
+        entry["status"] = "reference"
+    else:
+        entry["floor"] = floor_calls
+        entry["status"] = "same" if python_calls == floor_calls else "DIFFERENT"
+    return entry
+
+
+def check(python: str, library: Path, cwd: Path) -> dict[str, Any]:
+    return compare(python, "benchmarks.syscall_check", library, cwd, TRACED, normalise, _judge)
 
 
 if __name__ == "__main__":
