@@ -13,7 +13,9 @@ the field tables in socketstat/codegen/linux.py into _linux_records.pxi at build
 """
 
 cimport cython
-from libc.errno cimport errno, EINTR, EINVAL, ENOENT, ENOTCONN, ENOPROTOOPT, EOPNOTSUPP
+from libc.errno cimport (
+    errno, EAGAIN, EINTR, EINVAL, ENOBUFS, ENOENT, ENOTCONN, ENOPROTOOPT, EOPNOTSUPP,
+)
 from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdio cimport snprintf
 from libc.string cimport memcmp, memcpy, memset
@@ -24,7 +26,24 @@ from socketstat.includes.posix cimport (
     getsockname, getsockopt, htons, inet_ntop, ioctl, ntohl, ntohs, sockaddr, socklen_t, strnlen,
     _PyDict_NewPresized, socketstat_format_ipv4,
 )
-from socketstat.includes.linux cimport *
+from socketstat.includes.linux cimport (
+    AF_NETLINK, CLOCK_MONOTONIC, CLONE_NEWNET, DIR, INET_DIAG_BC_D_COND, INET_DIAG_BC_D_LE,
+    INET_DIAG_BC_S_COND, INET_DIAG_BC_S_LE, INET_DIAG_CONG, INET_DIAG_INFO, INET_DIAG_NOCOOKIE,
+    INET_DIAG_PROTOCOL, INET_DIAG_REQ_BYTECODE, INET_DIAG_SHUTDOWN, INET_DIAG_SKMEMINFO,
+    IPPROTO_MPTCP, MSG_DONTWAIT, MSG_TRUNC, NETLINK_SOCK_DIAG, NLMSG_ALIGN, NLMSG_DONE,
+    NLMSG_ERROR, NLMSG_HDRLEN, NLM_F_DUMP, NLM_F_REQUEST, O_CLOEXEC, O_DIRECTORY, O_RDONLY,
+    RTA_ALIGN, RTA_LENGTH, SIOCINQ, SIOCOUTQ, SKNLGRP_INET6_TCP_DESTROY, SKNLGRP_INET_TCP_DESTROY,
+    SOCKETSTAT_INET_DIAG_CGROUP_ID, SOCKETSTAT_INET_DIAG_REQ_PROTOCOL, SOCKETSTAT_TCP_CA_NAME_MAX,
+    SOCKETSTAT_TCP_NEW_SYN_RECV, SOCKETSTAT_UDIAG_SHOW_UID, SOCKETSTAT_UNIX_DIAG_UID, SOCK_CLOEXEC,
+    SOCK_DIAG_BY_FAMILY, SO_COOKIE, SO_MEMINFO, SO_PROTOCOL, SO_RCVBUF, TCP_CLOSE, TCP_CONGESTION,
+    TCP_INFO, TCP_LISTEN, TCP_TIME_WAIT, UDIAG_SHOW_MEMINFO, UDIAG_SHOW_NAME, UDIAG_SHOW_PEER,
+    UDIAG_SHOW_RQLEN, UNIX_DIAG_MEMINFO, UNIX_DIAG_NAME, UNIX_DIAG_PEER, UNIX_DIAG_RQLEN,
+    UNIX_DIAG_SHUTDOWN, bind, clock_gettime, close, closedir, dirent, fdopendir, fstat,
+    inet_diag_msg, inet_diag_req_v2, nlmsgerr, nlmsghdr, open_path, readdir, readlinkat, recv,
+    rtattr, sa_family_t, send, setns, setsockopt, sockaddr_in, sockaddr_in6, sockaddr_nl,
+    sockaddr_storage, sockaddr_un, socket, stat, timespec, unix_diag_msg, unix_diag_req,
+    unix_diag_rqlen,
+)
 
 import enum as _enum
 import errno as _errno

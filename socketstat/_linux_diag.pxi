@@ -263,6 +263,7 @@ cdef class _Lister:
     cdef dict owners          # inode -> tuple of SocketOwner; None unless asked for
     cdef bint only_owned      # pid=: keep only the sockets in owners
     cdef bint details
+    cdef bint closed_peers    # keep a closed TCP socket's peer (a destroyed socket's last word)
     cdef dict unix_by_inode   # for naming each Unix socket's peer
 
     def __cinit__(self):
@@ -321,7 +322,9 @@ cdef class _Lister:
         _inet_sockaddr(&info._local, &info._local_length, message.idiag_family,
                        message.id.idiag_sport, message.id.idiag_src, message.id.idiag_if)
         info._remote_length = 0
-        if (not listening and not (tcp_like and message.idiag_state == TCP_CLOSE)
+        # getpeername() answers ENOTCONN for a closed TCP socket, so a listing shows no peer.
+        if (not listening
+                and not (tcp_like and message.idiag_state == TCP_CLOSE and not self.closed_peers)
                 and (message.id.idiag_dport or message.id.idiag_dst[0] or message.id.idiag_dst[1]
                      or message.id.idiag_dst[2] or message.id.idiag_dst[3])):
             _inet_sockaddr(&info._remote, &info._remote_length, message.idiag_family,
@@ -718,3 +721,83 @@ def sockets(kind="inet", *, states=None, local_port=None, remote_port=None, loca
         raise next(iter(skipped.values()))
     lister.name_unix_peers()
     return Listing(lister.records, skipped)
+
+
+# ---------------------------------------------------------------------------------------------
+# The last word of closed connections: sock_diag multicasts a TCP socket's final inet_diag_msg
+# and tcp_info when the kernel frees it (SKNLGRP_INET_TCP_DESTROY, INET6_TCP_DESTROY;
+# sock_diag.c, sock_diag_broadcast_destroy), which a listing can no longer see. Unprivileged
+# users may subscribe (NL_CFG_F_NONROOT_RECV). A connection that enters TIME_WAIT is freed then,
+# its place taken by a TIME_WAIT socket with the same cookie.
+
+@cython.final
+@cython.auto_pickle(False)
+cdef class _DestroyedSockets:
+    """A subscription to the TCP destroy groups, read without blocking by drain()."""
+
+    cdef int _fd
+
+    def __cinit__(self):
+        self._fd = -1
+
+    def __init__(self, netns=None):
+        # Joined by bind() with the groups' bits, as ss -E does: on this kernel setsockopt(
+        # NETLINK_ADD_MEMBERSHIP) on an unbound socket was accepted and delivered nothing.
+        cdef sockaddr_nl address
+        cdef int size = 1 << 20   # room for thousands of messages between two drains
+        cdef int netlink = _open_diag_socket(netns)
+        memset(&address, 0, sizeof(address))
+        address.nl_family = AF_NETLINK
+        address.nl_groups = ((1 << (SKNLGRP_INET_TCP_DESTROY - 1))
+                             | (1 << (SKNLGRP_INET6_TCP_DESTROY - 1)))
+        if bind(netlink, <sockaddr *>&address, sizeof(address)) != 0:
+            error = errno
+            close(netlink)
+            _raise_errno(error, "bind() to the sock_diag TCP destroy groups")
+        # SO_RCVBUF is capped by net.core.rmem_max; a smaller buffer only loses more, and says so.
+        setsockopt(netlink, SOL_SOCKET, SO_RCVBUF, &size, sizeof(int))
+        self._fd = netlink
+
+    def __dealloc__(self):
+        if self._fd >= 0:
+            close(self._fd)
+
+    def drain(self):
+        """(the final SocketStat of each TCP socket freed since the last call, whether some were
+        lost because the socket's buffer overflowed meanwhile)."""
+        cdef _Lister lister = _Lister()
+        cdef char *chunk
+        cdef ssize_t received
+        cdef int error = 0
+        cdef bint lost = False
+        lister.closed_peers = True
+        if self._fd < 0:
+            raise ValueError("the destroy subscription is closed")
+        chunk = <char *>PyMem_Calloc(CHUNK_SIZE, 1)
+        if chunk == NULL:
+            raise MemoryError()
+        try:
+            while True:
+                received = recv(self._fd, chunk, CHUNK_SIZE, MSG_DONTWAIT | MSG_TRUNC)
+                if received < 0:
+                    if errno == EINTR:
+                        PyErr_CheckSignals()
+                        continue
+                    if errno == ENOBUFS:
+                        lost = True   # the kernel dropped messages; the socket goes on
+                        continue
+                    if errno == EAGAIN:
+                        break
+                    _raise_errno(errno, "recv() from the sock_diag destroy groups")
+                if received > CHUNK_SIZE:
+                    lost = True
+                    continue
+                lister.walk(chunk, received, PROTOCOL_TCP, &error)
+        finally:
+            PyMem_Free(chunk)
+        return lister.records, lost
+
+    def close(self):
+        if self._fd >= 0:
+            close(self._fd)
+            self._fd = -1

@@ -19,6 +19,7 @@ if TYPE_CHECKING or sys.platform.startswith("linux"):
         Listing,
         SampleDelta,
         SocketStat,
+        _DestroyedSockets,
         _listed_delta,
         sockets,
     )
@@ -35,9 +36,12 @@ class SocketsSample:
     tables while the listing runs, so each socket was read at some moment within it), and
     ``elapsed`` the time since the previous listing's middle (None for the first). ``appeared``
     holds the sockets whose cookies the previous listing did not have (every socket, the first
-    time), ``vanished`` the previous listing's records of the sockets gone since (closed, or no
-    longer matching the filters). ``deltas`` maps the cookie of each TCP socket that has
-    tcp_info in both listings to the SampleDelta Sampler.delta() would give for it.
+    time), ``vanished`` the records of the previous listing's sockets gone since (closed, or no
+    longer matching the filters): with ``final_stats``, a TCP connection's record as the kernel
+    freed it, final tcp_info included, else its record from the previous listing. ``deltas``
+    maps the cookie of each TCP connection with tcp_info in the previous listing and in this one
+    (or in its final record) to the SampleDelta Sampler.delta() would give for it.
+    ``final_stats_lost`` says the kernel dropped some final records (its buffer overflowed).
     """
 
     monotonic: float
@@ -46,12 +50,18 @@ class SocketsSample:
     appeared: list[SocketStat]
     vanished: list[SocketStat]
     deltas: dict[int, SampleDelta] = field(repr=False)
+    final_stats_lost: bool = False
 
 
 class SocketsSampler:
     """Lists the same sockets again and again: ``sample()`` runs sockets() with the arguments
     given here and compares the result with the previous one's, socket by socket. The arguments
     are checked here, so a bad one fails at once rather than at the first sample().
+
+    ``final_stats=True`` also subscribes to the kernel's record of each TCP socket it frees
+    (sock_diag's destroy groups, open to unprivileged users), so that a connection that closed
+    between two listings still gives its final figures, and one now in TIME_WAIT (which has no
+    tcp_info) its last delta. Call close() (or use ``with``) to end the subscription.
 
     A SocketsSampler keeps the previous listing; share one between threads only under a lock.
     """
@@ -62,7 +72,7 @@ class SocketsSampler:
                  remote_address: _AddressFilter | None = None, pid: int | None = None,
                  processes: bool = False, details: bool = False,
                  netns: str | bytes | os.PathLike[str] | os.PathLike[bytes] | int | None = None,
-                 ) -> None:
+                 final_stats: bool = False) -> None:
         parse(kind, states, local_port, remote_port, local_address, remote_address, pid,
               processes, details, netns)
         self._kind: _Kind = kind
@@ -72,31 +82,54 @@ class SocketsSampler:
             processes=processes, details=details, netns=netns)
         self._previous: dict[int, SocketStat] | None = None
         self._previous_monotonic = 0.0
+        self._destroyed = _DestroyedSockets(netns) if final_stats else None
+
+    def close(self) -> None:
+        """End the final_stats subscription (the listings need nothing closed)."""
+        if self._destroyed is not None:
+            self._destroyed.close()
+
+    def __enter__(self) -> SocketsSampler:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.close()
 
     def sample(self) -> SocketsSample:
         """List now, and compare with the previous listing."""
         started = time.monotonic()
         listing = sockets(self._kind, **self._filters)
         now = (started + time.monotonic()) / 2
+        # Drained after listing: a socket freed before the listing is missing from it and its
+        # final record is here; one freed after it is in the listing, its record next time.
+        finals: dict[int | None, SocketStat] = {}
+        lost = False
+        if self._destroyed is not None:
+            freed, lost = self._destroyed.drain()
+            finals = {stat.socket_info.cookie: stat for stat in freed}
         current = {stat.socket_info.cookie: stat for stat in listing
                    if stat.socket_info.cookie is not None}
         previous = self._previous
         if previous is None:
-            sample = SocketsSample(now, None, listing, list(listing), [], {})
+            sample = SocketsSample(now, None, listing, list(listing), [], {}, lost)
         else:
             elapsed = now - self._previous_monotonic
             deltas = {}
             appeared = []
             for cookie, stat in current.items():
-                earlier = previous.get(cookie)
-                if earlier is None:
+                if cookie not in previous:
                     appeared.append(stat)
-                    continue
-                delta = _listed_delta(stat, earlier, elapsed)
-                if delta is not None:
-                    deltas[cookie] = delta
-            vanished = [stat for cookie, stat in previous.items() if cookie not in current]
-            sample = SocketsSample(now, elapsed, listing, appeared, vanished, deltas)
+            vanished = [finals.get(cookie, stat) for cookie, stat in previous.items()
+                        if cookie not in current]
+            for cookie, earlier in previous.items():
+                later = current.get(cookie)
+                if later is None or later.connection_info is None:
+                    later = finals.get(cookie, later)
+                if later is not None:
+                    delta = _listed_delta(later, earlier, elapsed)
+                    if delta is not None:
+                        deltas[cookie] = delta
+            sample = SocketsSample(now, elapsed, listing, appeared, vanished, deltas, lost)
         self._previous = current
         self._previous_monotonic = now
         return sample

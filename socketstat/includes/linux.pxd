@@ -4,7 +4,7 @@
 # into _linux_records.pxi.
 from libc.stdint cimport uint8_t, uint16_t, uint32_t
 
-from socketstat.includes.posix cimport in_addr, in6_addr
+from socketstat.includes.posix cimport in_addr, in6_addr, sockaddr, socklen_t
 
 
 cdef extern from "<sys/socket.h>" nogil:
@@ -19,8 +19,12 @@ cdef extern from "<sys/socket.h>" nogil:
     enum: AF_NETLINK
     enum: SOCK_CLOEXEC
     enum: MSG_TRUNC          # recv() on netlink returns the message's whole length (netlink(7))
+    enum: MSG_DONTWAIT
+    enum: SO_RCVBUF
 
     int socket(int domain, int type, int protocol)
+    int bind(int fd, const sockaddr *address, socklen_t length)
+    int setsockopt(int fd, int level, int name, const void *value, socklen_t length)
     ssize_t send(int fd, const void *buffer, size_t length, int flags)
     ssize_t recv(int fd, void *buffer, size_t length, int flags)
 
@@ -130,6 +134,11 @@ cdef extern from "linux_sock_diag.h" nogil:
     struct nlmsgerr:
         int error
 
+    struct sockaddr_nl:
+        sa_family_t nl_family
+        uint32_t nl_pid
+        uint32_t nl_groups     # bit (group - 1) for each multicast group joined
+
     enum: NETLINK_SOCK_DIAG
     enum: NLM_F_REQUEST
     enum: NLM_F_DUMP
@@ -148,6 +157,8 @@ cdef extern from "linux_sock_diag.h" nogil:
 
     # include/uapi/linux/sock_diag.h
     enum: SOCK_DIAG_BY_FAMILY
+    enum: SKNLGRP_INET_TCP_DESTROY
+    enum: SKNLGRP_INET6_TCP_DESTROY
 
     # include/uapi/linux/inet_diag.h. Ports and addresses are in network byte order.
     struct inet_diag_sockid:

@@ -435,6 +435,16 @@ def _listed_delta(later: SocketStat, earlier: SocketStat, elapsed: float) -> Sam
     None when either has no tcp_info (a TIME_WAIT or request socket, or not TCP)."""
 
 @final
+class _DestroyedSockets:
+    """A subscription to the TCP destroy groups, read without blocking by drain()."""
+    def __init__(self, netns: str | bytes | os.PathLike[str] | os.PathLike[bytes] | int | None = None,
+                 ) -> None: ...
+    def drain(self) -> tuple[list[SocketStat], bool]:
+        """(the final SocketStat of each TCP socket freed since the last call, whether some were
+        lost because the socket's buffer overflowed meanwhile)."""
+    def close(self) -> None: ...
+
+@final
 class Sample(PortableRecord):
     """One moment of a Sampler's socket. Its storage belongs to the Sampler and is refilled in place: a Sample stays valid until the second sample() after the one that returned it (use to_dict() to keep one)."""
     @property
