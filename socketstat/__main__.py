@@ -1,78 +1,11 @@
-"""python -m socketstat (or the `socketstat` command): show what socketstat reads, live.
-
-With no arguments it opens a loopback TCP connection of its own, sends data to a peer that does
-not read, and prints both ends: no network needed. ``--json`` prints to_dict() as JSON instead.
+"""python -m socketstat, or the `socketstat` command: list the kernel's sockets as ss does, with
+typed JSON, filters, per-connection rates and a live view (socketstat._cli); `socketstat demo`
+opens a loopback connection of its own and shows what socketstat reads (socketstat._cli_demo).
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
-import socket
-import sys
-import time
-
-from socketstat import socketstat
-
-
-def demo_connection(family: socket.AddressFamily) -> tuple[socket.socket, socket.socket, socket.socket]:
-    """A listener, a client and the accepted server end, on loopback."""
-    host = "::1" if family == socket.AF_INET6 else "127.0.0.1"
-    listener = socket.socket(family, socket.SOCK_STREAM)
-    # A small receive buffer (inherited by the accepted socket) fills up, so data stays queued.
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32768)
-    listener.bind((host, 0))
-    listener.listen()
-    client = socket.create_connection(listener.getsockname()[:2])
-    server, _ = listener.accept()
-    return listener, client, server
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="socketstat", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--json", action="store_true", help="print to_dict() as JSON")
-    parser.add_argument("--ipv6", action="store_true", help="use ::1 instead of 127.0.0.1")
-    parser.add_argument("--bytes", type=int, default=1_000_000,
-                        help="bytes the client sends and the server leaves unread (default 1000000)")
-    args = parser.parse_args(argv)
-    try:
-        show(args)
-        # Flushed here so that a reader gone early (socketstat | head -1) is met inside this try,
-        # not in the interpreter's flush at exit.
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # As the Python docs advise (signal module, "Note on SIGPIPE"): point stdout at /dev/null
-        # so the flush at exit cannot fail again, and exit 1, as an uncaught EPIPE would, but
-        # without the traceback.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
-    return 0
-
-
-def show(args: argparse.Namespace) -> None:
-    """Open the demo connection and print what socketstat reads at each of its three ends."""
-    family = socket.AF_INET6 if args.ipv6 else socket.AF_INET
-    listener, client, server = demo_connection(family)
-    with listener, client, server:
-        client.setblocking(False)
-        sent = 0
-        while sent < args.bytes:
-            try:
-                sent += client.send(b"x" * min(65536, args.bytes - sent))
-            except BlockingIOError:
-                break  # the peer's receive window is full: the rest stays unsent
-        time.sleep(0.05)  # let loopback deliver and acknowledge what it can
-        ends = {"client": client, "server (accepted, not reading)": server, "listener": listener}
-        if args.json:
-            print(json.dumps({name: socketstat(sock, details=True).to_dict()
-                              for name, sock in ends.items()}, indent=2))
-        else:
-            for name, sock in ends.items():
-                print(f"# {name}: {sent} bytes sent by the client")
-                print(socketstat(sock, details=True))
-
+from socketstat._cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -297,9 +297,9 @@ cdef class _Lister:
         cdef uint64_t cookie = message.id.idiag_cookie[0] | (
             <uint64_t>message.id.idiag_cookie[1] << 32)
         cdef bint tcp_like = protocol == PROTOCOL_TCP or protocol == PROTOCOL_MPTCP
-        cdef bint minisock = (tcp_like and (message.idiag_state == TCP_TIME_WAIT
-                                            or message.idiag_state == SOCKETSTAT_TCP_NEW_SYN_RECV))
+        cdef bint full_socket = False   # TIME_WAIT and request sockets are not (see below)
         cdef bint listening = message.idiag_state == TCP_LISTEN
+        cdef int state = message.idiag_state
         if not self._keep(info, cookie, message.idiag_inode):
             return 0
 
@@ -310,10 +310,6 @@ cdef class _Lister:
         if message.idiag_inode:
             info._inode = message.idiag_inode
             info._has |= HAS_INODE
-        if not minisock:
-            # TIME_WAIT and request sockets carry uid 0 and inode 0: no owner is known.
-            info._uid = message.idiag_uid
-            info._has |= HAS_UID
         if protocol == PROTOCOL_TCP:
             info._timer = message.idiag_timer
             info._timer_expires = message.idiag_expires
@@ -349,6 +345,7 @@ cdef class _Lister:
             elif attribute.rta_type == INET_DIAG_SHUTDOWN and payload_length >= 1:
                 info._shutdown = (<const uint8_t *>payload)[0]
                 info._has |= HAS_SHUTDOWN
+                full_socket = True
             elif attribute.rta_type == SOCKETSTAT_INET_DIAG_CGROUP_ID and payload_length >= 8:
                 memcpy(&info._cgroup_id, payload, 8)
                 info._has |= HAS_CGROUP_ID
@@ -356,19 +353,34 @@ cdef class _Lister:
                 info._protocol = (<const uint8_t *>payload)[0]
             offset += RTA_ALIGN(attribute.rta_len)
 
+        if full_socket or not tcp_like:
+            # Every full socket's message carries INET_DIAG_SHUTDOWN; the minimal ones of
+            # TIME_WAIT and request sockets do not, and hold uid 0 for want of an owner
+            # (inet_twsk_diag_fill, inet_req_diag_fill).
+            info._uid = message.idiag_uid
+            info._has |= HAS_UID
+
         stat = SocketStat.__new__(SocketStat)
         stat._socket_info = info
         stat._connection_info = tcp
-        stat._tcp_state = message.idiag_state if tcp_like else -1
+        stat._tcp_state = state if tcp_like else -1
         stat._receive_memory = -1
         stat._queues.listening = listening
-        if listening:
+        if listening or (protocol == PROTOCOL_TCP and (state == TCP_SYN_SENT
+                                                        or state == TCP_SYN_RECV)):
             # A listener's rqueue and wqueue are its accept queue and its limit, in tcp_info too.
+            # While the handshake runs, SIOCINQ and SIOCOUTQ answer 0 (tcp_ioctl(), tcp_inq()),
+            # where rqueue and wqueue would count the SYN.
             stat._queues.unreceived = 0
             stat._queues.unsent = 0
         elif protocol == PROTOCOL_TCP:
-            # rcv_nxt - copied_seq and write_seq - snd_una (tcp_diag_get_info): SIOCINQ, SIOCOUTQ.
+            # rcv_nxt - copied_seq and write_seq - snd_una (tcp_diag_get_info): what SIOCINQ and
+            # SIOCOUTQ compute, except that SIOCINQ does not count a received FIN as a byte
+            # (tcp_inq() subtracts it once the peer has closed).
             stat._queues.unreceived = message.idiag_rqueue
+            if message.idiag_rqueue and (state == TCP_CLOSE_WAIT or state == TCP_LAST_ACK
+                                         or state == TCP_CLOSING):
+                stat._queues.unreceived -= 1
             stat._queues.unsent = message.idiag_wqueue
         else:
             # Datagram sockets' rqueue is receive-buffer memory, not SIOCINQ's next datagram;
@@ -533,7 +545,16 @@ cdef int _open_diag_socket(object netns) except -1:
         if netlink < 0:
             _raise_unavailable(errno)
         return netlink
-    target = netns if isinstance(netns, int) else _os.open(netns, _os.O_RDONLY | _os.O_CLOEXEC)
+    if isinstance(netns, int):
+        # A copy, so that a closed fd fails here, naming netns, instead of its number being
+        # reused by the open() below and the caller's own namespace listed in silence.
+        try:
+            target = _os.dup(netns)
+        except OSError as failure:
+            raise OSError(failure.errno, f"{failure.strerror}: netns={netns} is not an open fd "
+                          f"(originated from dup({netns}))") from None
+    else:
+        target = _os.open(netns, _os.O_RDONLY | _os.O_CLOEXEC)
     try:
         home = _os.open("/proc/thread-self/ns/net", _os.O_RDONLY | _os.O_CLOEXEC)
         if setns(target, CLONE_NEWNET) != 0:
@@ -554,8 +575,7 @@ cdef int _open_diag_socket(object netns) except -1:
     finally:
         if home >= 0:
             _os.close(home)
-        if not isinstance(netns, int):
-            _os.close(target)
+        _os.close(target)
 
 
 cdef object _raise_unavailable(int error):

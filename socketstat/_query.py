@@ -15,6 +15,9 @@ from socketstat._common import TcpState
 
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 
+# pids and fds are C ints (pid_t, int).
+_INT_MAX = 2**31 - 1
+
 # The listings each kind names (psutil's vocabulary, plus the protocols sock_diag also dumps),
 # each as (name, protocol, family). "all" is every protocol a listing can know.
 _TCP = (("tcp4", "tcp", socket.AF_INET), ("tcp6", "tcp", socket.AF_INET6))
@@ -141,8 +144,11 @@ def _port(name: str, port: object) -> int | None:
 def _network(name: str, address: object) -> Network | None:
     if address is None:
         return None
-    if isinstance(address, (ipaddress.IPv4Address, ipaddress.IPv6Address)):
-        network: Network = ipaddress.ip_network(address)
+    if isinstance(address, (ipaddress.IPv4Interface, ipaddress.IPv6Interface)):
+        # An interface (an address with its prefix, itself an address subclass): its network.
+        network: Network = address.network
+    elif isinstance(address, (ipaddress.IPv4Address, ipaddress.IPv6Address)):
+        network = ipaddress.ip_network(address)
     elif isinstance(address, (ipaddress.IPv4Network, ipaddress.IPv6Network)):
         network = address
     elif isinstance(address, str):
@@ -168,8 +174,8 @@ def _pid(pid: object) -> int | None:
         return None
     if isinstance(pid, bool) or not isinstance(pid, int):
         raise TypeError(f"pid must be an int, not {type(pid).__name__}")
-    if pid <= 0:
-        raise ValueError(f"pid must be a process id above 0, not {pid}")
+    if not 0 < pid <= _INT_MAX:
+        raise ValueError(f"pid must be a process id from 1 to {_INT_MAX}, not {pid}")
     return int(pid)
 
 
@@ -179,8 +185,8 @@ def _netns(netns: object) -> str | bytes | int | None:
     if isinstance(netns, bool):
         raise TypeError("netns must be a path or an open fd, not bool")
     if isinstance(netns, int):
-        if netns < 0:
-            raise ValueError(f"netns must be a path or an open fd, not {netns}")
+        if not 0 <= netns <= _INT_MAX:
+            raise ValueError(f"netns must be a path or an open fd (0 to {_INT_MAX}), not {netns}")
         return netns
     if isinstance(netns, (str, bytes, os.PathLike)):
         return os.fspath(netns)

@@ -85,6 +85,11 @@ cdef extern from "<netinet/tcp.h>" nogil:
     enum: TCP_LISTEN
     enum: TCP_CLOSE
     enum: TCP_TIME_WAIT
+    enum: TCP_SYN_SENT
+    enum: TCP_SYN_RECV
+    enum: TCP_CLOSE_WAIT
+    enum: TCP_LAST_ACK
+    enum: TCP_CLOSING
 
 
 cdef extern from "linux_tcp_info.h" nogil:
@@ -236,4 +241,3 @@ cdef extern from "linux_sock_diag.h" nogil:
     enum: UNIX_DIAG_MEMINFO
     enum: UNIX_DIAG_SHUTDOWN
     enum: SOCKETSTAT_UNIX_DIAG_UID
-    enum: SOCKETSTAT_TCP_NEW_SYN_RECV

@@ -23,9 +23,6 @@
 #define SOCKETSTAT_INET_DIAG_CGROUP_ID 21
 /* unix_diag.h: the socket's uid (Linux 5.3): UDIAG_SHOW_UID asks, UNIX_DIAG_UID answers. */
 #define SOCKETSTAT_UDIAG_SHOW_UID 0x40
-#define SOCKETSTAT_UNIX_DIAG_UID 8
-/* include/net/tcp_states.h: request sockets (4.4) and bound-but-inactive sockets (6.8). */
-#define SOCKETSTAT_TCP_NEW_SYN_RECV 12
-#define SOCKETSTAT_TCP_BOUND_INACTIVE 13
+#define SOCKETSTAT_UNIX_DIAG_UID 7
 
 #endif
