@@ -1369,6 +1369,54 @@ def test_sockets_sampler_deltas_appeared_and_vanished() -> None:
             assert set(third.deltas) <= {cookie(listener)}
 
 
+def test_final_stats_give_a_closed_connection_its_last_figures() -> None:
+    # A connection that sends, then closes between two listings: its final tcp_info comes from
+    # the kernel's destroy multicast, so the server end (freed once the close completes) is
+    # vanished with the figures it ended with, and the client end, now in TIME_WAIT without
+    # tcp_info, still gets the delta of its last interval.
+    address = unique_loopback()
+    size = 200_000
+    with socket.create_server((address, 0)) as listener, \
+            SocketsSampler("tcp4", local_address=address, final_stats=True) as sampler:
+        client = socket.socket()
+        client.bind((address, 0))
+        client.connect(listener.getsockname())
+        server = listener.accept()[0]
+        client_cookie, server_cookie = cookie(client), cookie(server)
+        client_address = client.getsockname()
+        sampler.sample()
+        receiver = threading.Thread(target=receive_exactly, args=(server, size))
+        receiver.start()
+        client.sendall(b"f" * size)
+        receiver.join()
+        client.close()  # the client closes first: it is the end that waits in TIME_WAIT
+        assert server.recv(1) == b""
+        server.close()
+
+        acked = 0
+        final = None
+        for _ in range(100):
+            tick = sampler.sample()
+            assert not tick.final_stats_lost
+            if client_cookie in tick.deltas:
+                acked += tick.deltas[client_cookie].bytes_acked
+            listed = {r.socket_info.cookie: r for r in tick.sockets}
+            if client_cookie in listed:
+                assert listed[client_cookie].state is TcpState.TIME_WAIT
+                assert listed[client_cookie].connection_info is None
+            final = next((r for r in tick.vanished if r.socket_info.cookie == server_cookie),
+                         final)
+            if final is not None and acked:
+                break
+            threading.Event().wait(0.05)
+        assert final is not None, "the server end never vanished"
+        assert final.state is TcpState.CLOSED
+        assert final.connection_info is not None  # the kernel's last tcp_info, not the listing's
+        assert final.connection_info.bytes_received >= size
+        assert final.socket_info.remote_address == client_address
+        assert acked >= size  # from the client's final tcp_info: TIME_WAIT has none
+
+
 def receive_exactly(sock: socket.socket, size: int) -> None:
     while size:
         data = sock.recv(min(size, 1 << 20))
