@@ -21,7 +21,8 @@ if sys.platform != "linux":
     pytest.skip("RSS and fds from Linux's /proc/self", allow_module_level=True)
 
 from conftest import tcp_connection
-from socketstat import Sampler, TcpInfo, socketstat, tcp_info
+from socketstat import Sampler, SocketsSampler, TcpInfo, socketstat, tcp_info
+from socketstat import sockets as listing  # the fixture below is named sockets
 
 CALLS = 100_000
 WARM_UP = 5_000  # freelists, caches and the allocator's arenas settle first
@@ -135,7 +136,7 @@ ERROR_PATHS.update({
 })
 
 
-def assert_flat(call: Callable[[], object], expected: Expected) -> None:
+def assert_flat(call: Callable[[], object], expected: Expected, calls: int = CALLS) -> None:
     if expected is None:
         def hammer(rounds: int) -> None:
             for _ in range(rounds):
@@ -154,14 +155,17 @@ def assert_flat(call: Callable[[], object], expected: Expected) -> None:
                 except exception:
                     pass
 
-    hammer(WARM_UP)
+    hammer(min(WARM_UP, calls))
     gc.collect()
-    fds, memory = open_fds(), resident()
-    hammer(CALLS)
+    fds, memory, blocks = open_fds(), resident(), sys.getallocatedblocks()
+    hammer(calls)
     gc.collect()
     grown, fds_after = resident() - memory, open_fds()
-    assert fds_after == fds, f"{fds_after - fds} fds left open by {CALLS} calls"
-    assert grown < BOUND, f"RSS grew by {grown // 1024} KiB over {CALLS} calls"
+    assert fds_after == fds, f"{fds_after - fds} fds left open by {calls} calls"
+    assert grown < BOUND, f"RSS grew by {grown // 1024} KiB over {calls} calls"
+    # Python objects kept alive by a call (a reference leaked): one per call would be `calls`.
+    kept = sys.getallocatedblocks() - blocks
+    assert kept < calls // 10, f"{kept} more Python memory blocks after {calls} calls"
 
 
 @pytest.mark.parametrize("case", list(ENTRY_POINTS))
@@ -174,3 +178,36 @@ def test_entry_point_leaks_nothing(sockets: Sockets, case: str) -> None:
 def test_error_path_leaks_nothing(sockets: Sockets, case: str) -> None:
     make, expected = ERROR_PATHS[case]
     assert_flat(make(sockets), expected)
+
+
+# Listings cost a kernel table walk each (milliseconds on a busy host), so fewer calls; a leak of
+# their 32 KiB receive buffer or their cookie table would still be megabytes, a leaked fd is
+# counted exactly, and a record leaked per call shows in the allocated-blocks count.
+LISTING_CALLS = 1_000
+LISTINGS: dict[str, Case] = {
+    "sockets(tcp, local_port=, details=True)": (
+        lambda s: lambda: listing("tcp", local_port=s.tcp.getsockname()[1], details=True), None),
+    "sockets(unix, pid=self, processes=True)": (
+        lambda s: lambda: listing("unix", pid=os.getpid(), processes=True), None),
+    "sockets(netns=this namespace's path)": (
+        lambda s: lambda: listing("tcp4", local_port=s.tcp.getsockname()[1],
+                                  netns="/proc/self/ns/net"), None),
+    "sockets(pid=no such process)": (lambda s: lambda: listing("unix", pid=2**31 - 1),
+                                     (ProcessLookupError, errno.ESRCH)),
+    "sockets(netns=closed fd)": (lambda s: lambda: listing("tcp", netns=s.closed),
+                                 (OSError, errno.EBADF)),
+    "sockets(netns=missing path)": (lambda s: lambda: listing("tcp", netns="/nonexistent"),
+                                    (FileNotFoundError, errno.ENOENT)),
+}
+
+
+@pytest.mark.parametrize("case", list(LISTINGS))
+def test_listing_leaks_nothing(sockets: Sockets, case: str) -> None:
+    make, expected = LISTINGS[case]
+    assert_flat(make(sockets), expected, LISTING_CALLS)
+
+
+def test_sockets_sampler_leaks_nothing(sockets: Sockets) -> None:
+    with SocketsSampler("tcp", local_port=sockets.tcp.getsockname()[1],
+                        final_stats=True) as sampler:
+        assert_flat(sampler.sample, None, LISTING_CALLS)
