@@ -35,6 +35,11 @@ if TYPE_CHECKING:
             """Plain JSON-ready data: enums by name, records as dicts, addresses as lists."""
             ...
 
+        def to_json(self) -> str:
+            """The same data as to_dict(), as compact JSON text: what json.dumps(record.to_dict(),
+            separators=(",", ":")) gives, written without building the dicts."""
+            ...
+
     @type_check_only
     class PortableConnectionInfo(PortableRecord):
         """What every platform's TCP connection record gives (socketstat.ConnectionInfo)."""

@@ -24,7 +24,7 @@ from socketstat.includes.posix cimport (
     AF_INET, AF_INET6, AF_UNIX, INET6_ADDRSTRLEN, IPPROTO_TCP, PyObject_AsFileDescriptor,
     SOCK_DGRAM, SOCK_RAW, SOCK_STREAM, SOL_SOCKET, SO_TYPE, SUN_PATH_OFFSET, getpeername,
     getsockname, getsockopt, htons, inet_ntop, ioctl, ntohl, ntohs, sockaddr, socklen_t, strnlen,
-    _PyDict_NewPresized, socketstat_format_ipv4,
+    _PyDict_NewPresized, socketstat_format_i64, socketstat_format_ipv4, socketstat_format_u64,
 )
 from socketstat.includes.linux cimport (
     AF_NETLINK, CLOCK_MONOTONIC, CLONE_NEWNET, DIR, INET_DIAG_BC_D_COND, INET_DIAG_BC_D_LE,

@@ -29,6 +29,164 @@ cdef inline object _plain_address(object family, object address):
     return _plain_other_address(family, address)
 
 
+# What the records' generated to_json() writes with: compact JSON text, exactly what
+# json.dumps(record.to_dict(), separators=(",", ":")) gives, built without the dicts. Integers
+# of C struct members are formatted straight from C; every other value goes through value().
+
+from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
+
+from json import dumps as _json_dumps
+from json.encoder import encode_basestring_ascii as _json_string
+
+
+cdef extern from "Python.h":
+    # Python's float repr (the 'r' format, as float.__repr__ and json.dumps write it).
+    char *PyOS_double_to_string(double value, char format, int precision, int flags,
+                                int *kind) except NULL
+    enum: Py_DTSF_ADD_DOT_0
+    const char *PyUnicode_AsUTF8AndSize(object text, Py_ssize_t *size) except NULL
+    bint PyUnicode_IS_ASCII(object text)
+    str PyUnicode_DecodeASCII(const char *text, Py_ssize_t size, const char *errors)
+
+
+@cython.final
+@cython.auto_pickle(False)
+cdef class _JsonWriter:
+    """A growing buffer of JSON text."""
+
+    cdef char *_text
+    cdef size_t _length
+    cdef size_t _capacity
+
+    def __cinit__(self):
+        self._capacity = 4096
+        self._length = 0
+        self._text = <char *>PyMem_Malloc(self._capacity)
+        if self._text == NULL:
+            raise MemoryError()
+
+    def __dealloc__(self):
+        PyMem_Free(self._text)
+
+    cdef inline int _reserve(self, size_t more) except -1:
+        if self._length + more <= self._capacity:
+            return 0
+        return self._grow(more)
+
+    cdef int _grow(self, size_t more) except -1:
+        cdef size_t capacity
+        cdef char *grown
+        capacity = max(2 * self._capacity, self._length + more)
+        grown = <char *>PyMem_Realloc(self._text, capacity)
+        if grown == NULL:
+            raise MemoryError()
+        self._text = grown
+        self._capacity = capacity
+        return 0
+
+    cdef inline int raw(self, const char *text, size_t length) except -1:
+        self._reserve(length)
+        memcpy(self._text + self._length, text, length)
+        self._length += length
+        return 0
+
+    cdef inline int unsigned(self, unsigned long long value) except -1:
+        self._reserve(20)
+        self._length += socketstat_format_u64(value, self._text + self._length)
+        return 0
+
+    cdef int signed(self, long long value) except -1:
+        self._reserve(21)
+        self._length += socketstat_format_i64(value, self._text + self._length)
+        return 0
+
+    cdef int double(self, double value) except -1:
+        cdef char *text
+        if value != value or value - value != 0:
+            return self._dumped(value)  # NaN, Infinity: json's own spellings
+        text = PyOS_double_to_string(value, b'r', 0, Py_DTSF_ADD_DOT_0, NULL)
+        try:
+            self.raw(text, strnlen(text, 32))
+        finally:
+            PyMem_Free(text)
+        return 0
+
+    cdef int string(self, str text) except -1:
+        cdef Py_ssize_t size
+        cdef const char *data
+        cdef Py_ssize_t index
+        cdef char character
+        if PyUnicode_IS_ASCII(text):
+            data = PyUnicode_AsUTF8AndSize(text, &size)
+            for index in range(size):
+                character = data[index]
+                # json escapes controls, quote, backslash and DEL (its ESCAPE_ASCII).
+                if character < 0x20 or character == c'"' or character == c'\\' or character == 0x7F:
+                    break
+            else:
+                self._reserve(size + 2)
+                self._text[self._length] = b'"'
+                memcpy(self._text + self._length + 1, data, size)
+                self._text[self._length + 1 + size] = b'"'
+                self._length += size + 2
+                return 0
+        return self._dumped_text(_json_string(text))
+
+    cdef int _dumped(self, object value) except -1:
+        return self._dumped_text(_json_dumps(value))
+
+    cdef int _dumped_text(self, str text) except -1:
+        cdef Py_ssize_t size
+        cdef const char *data = PyUnicode_AsUTF8AndSize(text, &size)
+        return self.raw(data, size)
+
+    cdef int enum_value(self, object value) except -1:
+        # A kernel number by its name, or the number where it has none (as _enum_name does).
+        if value is None:
+            return self.raw(b"null", 4)
+        if type(value) is int:
+            return self.value(value)
+        return self.string(value._name_)
+
+    cdef int value(self, object value) except -1:
+        cdef type kind = type(value)
+        cdef Py_ssize_t index
+        if value is None:
+            return self.raw(b"null", 4)
+        if kind is int:
+            if value >= 0 and value <= 0xFFFFFFFFFFFFFFFF:
+                return self.unsigned(value)
+            return self._dumped(value)
+        if kind is float:
+            return self.double(value)
+        if kind is str:
+            return self.string(value)
+        if kind is bool:
+            return self.raw(b"true", 4) if value else self.raw(b"false", 5)
+        if isinstance(value, _enum.Enum):
+            return self.string(value._name_)
+        if kind is list or kind is tuple:
+            self.raw(b"[", 1)
+            for index in range(len(value)):
+                if index:
+                    self.raw(b",", 1)
+                self.value(value[index])
+            return self.raw(b"]", 1)
+        if kind is dict:
+            self.raw(b"{", 1)
+            for index, (key, item) in enumerate((<dict>value).items()):
+                if index:
+                    self.raw(b",", 1)
+                self.string(key)
+                self.raw(b":", 1)
+                self.value(item)
+            return self.raw(b"}", 1)
+        return self._dumped(value)
+
+    cdef str text(self):
+        return PyUnicode_DecodeASCII(self._text, self._length, NULL)
+
+
 cdef inline object _record_dict(object record):
     return None if record is None else record.to_dict()
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
-from dataclasses import dataclass
-from typing import Iterable, Union
+from typing import Iterable, NamedTuple, Union
 
 from socketstat._common import TcpState
 
@@ -59,8 +58,7 @@ class Listing(list):  # type: ignore[type-arg]  # typed in the stubs as list[Soc
         self.skipped = {} if skipped is None else skipped
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     """A sockets() call's arguments, checked. ``dumps`` holds only the listings that can match:
     an IPv6 address filter drops the IPv4 ones, a port or address filter drops Unix sockets."""
 
@@ -109,10 +107,7 @@ def _without_impossible_dumps(query: Query) -> Query:
         # An IPv4 socket never has an IPv6 address (an IPv4 prefix, on the other hand, also
         # matches IPv6 sockets' v4-mapped addresses).
         dumps = tuple(dump for dump in dumps if dump[2] != socket.AF_INET)
-    if dumps == query.dumps:
-        return query
-    return Query(dumps, query.states, query.local_port, query.remote_port, query.local_network,
-                 query.remote_network, query.pid, query.processes, query.details, query.netns)
+    return query._replace(dumps=dumps)
 
 
 def _states(states: object) -> frozenset[TcpState] | None:

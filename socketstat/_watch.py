@@ -6,8 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
 
 from socketstat._common import TcpState
 from socketstat._query import parse
@@ -28,8 +27,7 @@ if TYPE_CHECKING or sys.platform.startswith("linux"):
         from socketstat._linux import _AddressFilter, _Kind
 
 
-@dataclass(frozen=True)
-class SocketsSample:
+class SocketsSample(NamedTuple):
     """One listing of a SocketsSampler, and what changed since the one before it.
 
     ``monotonic`` is the middle of the listing (time.monotonic()'s clock: the kernel walks its
@@ -49,7 +47,7 @@ class SocketsSample:
     sockets: Listing
     appeared: list[SocketStat]
     vanished: list[SocketStat]
-    deltas: dict[int, SampleDelta] = field(repr=False)
+    deltas: dict[int, SampleDelta]
     final_stats_lost: bool = False
 
 

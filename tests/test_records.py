@@ -195,7 +195,7 @@ def walked_dict(record: Any) -> Any:
     return plain
 
 
-def test_generated_to_dict_equals_a_walk_of_the_fields(tmp_path: Path) -> None:
+def test_generated_to_dict_and_to_json_equal_a_walk_of_the_fields(tmp_path: Path) -> None:
     listener, client, server = tcp_connection(socket.AF_INET6)
     datagram = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -213,6 +213,8 @@ def test_generated_to_dict_equals_a_walk_of_the_fields(tmp_path: Path) -> None:
         records += [sampler.sample(), sampler.sample(), sampler.delta()]
         for record in records:
             assert record.to_dict() == walked_dict(record), record
+            # to_json() writes the same data itself: byte for byte what json would.
+            assert record.to_json() == json.dumps(record.to_dict(), separators=(",", ":"))
 
 
 def test_unknown_tcp_state_stays_an_int_and_has_no_portable_name() -> None:

@@ -195,9 +195,9 @@ CONNECTION_INFO_PORTABLE = {
     "mss": "self._info.tcpi_snd_mss",
     "congestion_window": "<uint64_t>self._info.tcpi_snd_cwnd * self._info.tcpi_snd_mss",
     "retransmissions": "self._info.tcpi_total_retrans",
-    "bytes_sent": "self.tcpi_bytes_sent",
-    "bytes_received": "self.tcpi_bytes_received",
-    "bytes_acked": "self.tcpi_bytes_acked",
+    "bytes_sent": "(self._info.tcpi_bytes_sent if self._length >= END_tcpi_bytes_sent else None)",
+    "bytes_received": "(self._info.tcpi_bytes_received if self._length >= END_tcpi_bytes_received else None)",
+    "bytes_acked": "(self._info.tcpi_bytes_acked if self._length >= END_tcpi_bytes_acked else None)",
 }
 
 

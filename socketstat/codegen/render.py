@@ -100,6 +100,53 @@ def _dict_items(record: Record) -> str:
                      for name, pytype, value in rows)
 
 
+def _record_classes(record: Record) -> dict[str, str]:
+    """The record types of the backend that declares ``record``, by the names tables use for
+    them (the portable ConnectionInfo is each backend's own connection record)."""
+    backend = next(module for module in BACKENDS.values() if record in module.RECORDS)
+    classes = {other.name: other.name for other in backend.RECORDS}
+    classes["ConnectionInfo"] = next(
+        other.name for other in backend.RECORDS
+        if other.portable and other.portable[0][0] is contract.CONNECTION_INFO[0])
+    return classes
+
+
+def _json_statements(record: Record) -> str:
+    """to_json()'s body: each key as a literal, each value the cheapest way its type allows."""
+    rows: list[tuple[str, str, str, Field | None]] = [
+        (row.name, row.pytype, expression, None) for row, expression in record.portable]
+    rows += [(field.name, field.pytype, field.getter(), field) for field in record.fields]
+    family = next((value for name, _, value, _ in rows if name == "family"), "None")
+    classes = _record_classes(record)
+    lines = []
+    for index, (name, pytype, value, field) in enumerate(rows):
+        key = ("{" if index == 0 else ",") + f'"{name}":'
+        lines.append(f"        out.raw(b'{key}', {len(key)})")
+        if field is not None and field.ctype and not field.expr:
+            # A C integer member: formatted from C, guarded like its property.
+            kind = "unsigned" if field.ctype.startswith(("uint", "unsigned")) else "signed"
+            write = f"out.{kind}({field.member_expr()})"
+            if field.valid:
+                lines.append(f"        if {field.valid}:\n            {write}\n"
+                             "        else:\n            out.raw(b'null', 4)")
+            else:
+                lines.append(f"        {write}")
+        elif pytype == "float":
+            lines.append(f"        out.double({value})")
+        elif pytype.removesuffix(" | None") in _RECORDS:
+            # A nested record writes itself, called directly (a C method of a known class).
+            kind = classes[pytype.removesuffix(" | None")]
+            lines.append(f"        nested = {value}\n        if nested is None:\n"
+                         "            out.raw(b'null', 4)\n        else:\n"
+                         f"            (<{kind}>nested)._json_into(out)")
+        elif pytype.removesuffix(" | None") in _ENUMS:
+            lines.append(f"        out.enum_value({value})")
+        else:
+            lines.append(f"        out.value({_plain_expression(pytype, value, family)})")
+    lines.append("        out.raw(b'}', 1)")
+    return "\n".join(lines)
+
+
 def record_body(record: Record, maker: str = "socketstat()") -> str:
     """Everything a record class has that its table says: ``_fields``, one property per row
     (portable rows first, in contract order), and the shared behaviour of every record: no
@@ -115,6 +162,16 @@ def record_body(record: Record, maker: str = "socketstat()") -> str:
         f"        cdef dict plain = _PyDict_NewPresized({len(record.field_names)})\n"
         f"{_dict_items(record)}\n"
         "        return plain\n\n"
+        "    def to_json(self):\n"
+        "        \"\"\"The same data as to_dict(), as compact JSON text: what json.dumps(record.to_dict(),\n"
+        "        separators=(\",\", \":\")) gives, written without building the dicts.\"\"\"\n"
+        "        cdef _JsonWriter out = _JsonWriter()\n"
+        "        self._json_into(out)\n"
+        "        return out.text()\n\n"
+        "    cdef int _json_into(self, _JsonWriter out) except -1:\n"
+        "        cdef object nested\n"
+        f"{_json_statements(record)}\n"
+        "        return 0\n\n"
         "    def __repr__(self):\n"
         "        return _format_record(self)\n\n"
         "    def __reduce__(self):\n"

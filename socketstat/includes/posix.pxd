@@ -58,6 +58,11 @@ cdef extern from "format_ipv4.h" nogil:
     size_t socketstat_format_ipv4(const void *address, char *text)
 
 
+cdef extern from "json_text.h" nogil:
+    size_t socketstat_format_u64(unsigned long long value, char *text)
+    size_t socketstat_format_i64(long long value, char *text)
+
+
 cdef extern from "<sys/un.h>" nogil:
     # offsetof(struct sockaddr_un, sun_path): where a Unix address's path starts (unix(7)).
     const size_t SUN_PATH_OFFSET "offsetof(struct sockaddr_un, sun_path)"
