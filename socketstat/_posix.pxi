@@ -186,6 +186,9 @@ cdef class _JsonWriter:
     cdef str text(self):
         return PyUnicode_DecodeASCII(self._text, self._length, NULL)
 
+    cdef bytes data(self):
+        return self._text[:self._length]
+
 
 cdef inline object _record_dict(object record):
     return None if record is None else record.to_dict()

@@ -8,18 +8,31 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Writes the decimal digits of `value` at `text` (room for 20) and returns how many. */
+/* Writes the decimal digits of `value` at `text` (room for 20) and returns how many: two
+ * digits per division, from a table of the hundred pairs. */
 static inline size_t socketstat_format_u64(uint64_t value, char *text)
 {
+    static const char pairs[201] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
     char digits[20];
-    size_t count = 0;
-    do {
-        digits[count++] = (char)('0' + value % 10);
-        value /= 10;
-    } while (value);
-    for (size_t index = 0; index < count; index++)
-        text[index] = digits[count - 1 - index];
-    return count;
+    size_t start = 20;
+    while (value >= 100) {
+        unsigned int pair = (unsigned int)(value % 100) * 2;
+        value /= 100;
+        digits[--start] = pairs[pair + 1];
+        digits[--start] = pairs[pair];
+    }
+    if (value >= 10) {
+        digits[--start] = pairs[value * 2 + 1];
+        digits[--start] = pairs[value * 2];
+    } else {
+        digits[--start] = (char)('0' + value);
+    }
+    for (size_t index = start; index < 20; index++)
+        text[index - start] = digits[index];
+    return 20 - start;
 }
 
 /* The same for a signed value (room for 21). */

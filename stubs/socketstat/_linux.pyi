@@ -434,6 +434,11 @@ def _listed_delta(later: SocketStat, earlier: SocketStat, elapsed: float) -> Sam
     """The SampleDelta between two listings' records of one connection (the same cookie), or
     None when either has no tcp_info (a TIME_WAIT or request socket, or not TCP)."""
 
+def _json_text(records: list[SocketStat], lines: bool) -> bytes:
+    """The records' to_json() texts as one ASCII bytes object, written into one buffer: one per
+    line (each line ended) when ``lines``, else comma-separated (a JSON list's inside). What the
+    command's --json and --ndjson write, without a str per record or a decode and re-encode."""
+
 @final
 class _DestroyedSockets:
     """A subscription to the TCP destroy groups, read without blocking by drain()."""
