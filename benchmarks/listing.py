@@ -15,21 +15,24 @@ one run, rotated from round to round, each case lists the TCP table:
   * the floor: the same sock_diag dump in C (benchmarks/listing_floor.c: AF_INET then AF_INET6,
     IPPROTO_TCP, idiag_ext INET_DIAG_INFO, every state, a fixed 32 KiB buffer, every header and
     attribute walked, tcp_info copied out), compiled here with cc -O2 and timed inside C;
-  * ``list(socketstat.sockets("tcp"))``, one field of every record, ``to_dict()`` of every
-    record, and ``sockets("tcp", local_port=P)`` for a port only one socket has, against the same
-    floor filtered the same way;
+  * ``list(socketstat.sockets("tcp"))``, one field of every record, ``to_dict()`` and
+    ``to_json()`` of every record, and ``sockets("tcp", local_port=P)`` for a port only one
+    socket has, against the same floor filtered the same way;
+  * ``socketstat -tai --json > /dev/null``: the installed console script (beside
+    sys.executable), a subprocess, against ``ss -tin`` (the target: no slower than it);
   * what people use today: pyroute2's ``DiagSocket.get_sock_stats()`` (the same request: both
     families, every state, INET_DIAG_INFO, which is then read from every message),
     ``psutil.net_connections("tcp")`` and ``ss -tin > /dev/null`` (a subprocess).
 
 Every Python case is timed with perf_counter_ns (wall) and thread_time_ns (CPU of this thread,
 which includes the kernel's dump: it runs inside recv); each sample includes freeing what the
-call built. Every case but the floors runs as floor, case, floor: the ratio to the floor is
-taken per round against the two floor listings beside it. Medians and p25-p75, never means. The
-garbage collector stays on; gc.collect() runs before each sample so that one case's garbage is not
-collected in another's timing. Slow cases (pyroute2 at 10,000) run fewer rounds: each case gets
-about --budget-s per N, within --min-repeats..--repeats rounds; the samples are counted in the
-JSON.
+call built. The two subprocesses (ss, socketstat's command) are timed from Python (wall,
+fork/exec included) and by the child's rusage (CPU). Every case but the floors runs as floor,
+case, floor: the ratio to the floor is taken per round against the two floor listings beside
+it. Medians and p25-p75, never means. The garbage collector stays on; gc.collect() runs before
+each sample so that one case's garbage is not collected in another's timing. Slow cases
+(pyroute2 at 10,000) run fewer rounds: each case gets about --budget-s per N, within
+--min-repeats..--repeats rounds; the samples are counted in the JSON.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import json
 import os
 import shutil
 import socket
@@ -73,6 +77,9 @@ EXT = listing_floor.EXT_INFO
 TARGET_RATIO_TO_FLOOR = 1.5
 # (slower case, target speedup of socketstat over it: time of the other / time of socketstat)
 TARGET_SPEEDUPS = {"pyroute2": 50.0, "psutil": 10.0, "ss": 1.0}
+# socketstat -tai --json time / ss -tin time: at most this (the issue: no slower than ss -tin)
+TARGET_COMMAND_OVER_SS = 1.0
+COMMAND_ARGS = ("-tai", "--json")
 
 SocketsFunction = Callable[..., "list[SocketStat]"]
 
@@ -113,6 +120,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-pyroute2", action="store_true", help="skip pyroute2")
     parser.add_argument("--no-psutil", action="store_true", help="skip psutil")
     parser.add_argument("--no-ss", action="store_true", help="skip ss -tin")
+    parser.add_argument("--no-command", action="store_true",
+                        help="skip socketstat -tai --json (the installed console script)")
     parser.add_argument("--no-syscall-check", action="store_true",
                         help="skip the strace comparison of sockets()'s and the floor's syscalls")
     arguments = parser.parse_args(argv)
@@ -169,6 +178,9 @@ def _socketstat_cases(sockets: SocketsFunction, client_port: int) -> list[Listin
     def to_dict() -> int:
         return len([record.to_dict() for record in sockets("tcp")])
 
+    def to_json() -> int:
+        return len([record.to_json() for record in sockets("tcp")])
+
     def filtered() -> int:
         return len(list(sockets("tcp", local_port=client_port)))
 
@@ -184,6 +196,10 @@ def _socketstat_cases(sockets: SocketsFunction, client_port: int) -> list[Listin
                     "one field read from every record"),
         ListingCase("socketstat_to_dict", 'to_dict() of every record of sockets("tcp")',
                     _timed(to_dict), "floor", "every field of every record decoded"),
+        ListingCase("socketstat_to_json", 'to_json() of every record of sockets("tcp")',
+                    _timed(to_json), "floor",
+                    "every record written as JSON text: json.dumps(to_dict(), "
+                    "separators=(',', ':')), without the dicts"),
         ListingCase("socketstat_filtered", 'list(sockets("tcp", local_port=P))',
                     _timed(filtered), "floor_filtered",
                     "P = one client end's port: one socket matches"),
@@ -216,27 +232,50 @@ def _psutil_case(psutil: ModuleType) -> ListingCase:
                        "/proc/PID/fd it may read (no tcp_info)")
 
 
-def _ss_case(ss: str, records: int) -> ListingCase:
+def _subprocess(command: list[str], records: int) -> Callable[[], Sample]:
+    """``command > /dev/null``: wall from here, fork/exec included; CPU the child's rusage."""
     def run() -> Sample:
         wall = perf_counter_ns()
-        process = subprocess.Popen([ss, "-tin"], stdout=subprocess.DEVNULL,
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(process.pid, 0)
         wall = perf_counter_ns() - wall
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode != 0:
-            raise RuntimeError(f"ss -tin exited with {process.returncode}")
+            raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}")
         return Sample(wall, round((usage.ru_utime + usage.ru_stime) * 1e9), records)
-    return ListingCase("ss", "ss -tin > /dev/null", run, "floor",
+    return run
+
+
+def _ss_case(ss: str, records: int) -> ListingCase:
+    return ListingCase("ss", "ss -tin > /dev/null", _subprocess([ss, "-tin"], records), "floor",
                        "a subprocess from Python: wall includes fork/exec; CPU is the child's "
                        "(rusage, 1 ms granularity at worst); ss's default states (no listeners, "
                        "no TIME_WAIT)")
+
+
+def _command_case(command: Path, records: int) -> ListingCase:
+    return ListingCase("socketstat_command", f"socketstat {' '.join(COMMAND_ARGS)} > /dev/null",
+                       _subprocess([str(command), *COMMAND_ARGS], records), "floor",
+                       f"the installed console script ({command}), a subprocess as ss is: wall "
+                       "includes fork/exec and the interpreter's start-up and imports; CPU is "
+                       "the child's (rusage); -a: every state, so more records than ss -tin")
 
 
 def _ss_records(ss: str) -> int:
     """Sockets ss -tin prints: its -i lines are indented, the socket lines are not."""
     output = subprocess.run([ss, "-tinH"], capture_output=True, text=True, check=True).stdout
     return sum(1 for line in output.splitlines() if line and not line[0].isspace())
+
+
+def _command_records(command: Path) -> int:
+    """Records socketstat -tai --json writes: the length of its JSON list."""
+    output = subprocess.run([str(command), *COMMAND_ARGS], capture_output=True, text=True,
+                            check=True).stdout
+    listed = json.loads(output)
+    if not isinstance(listed, list):
+        raise ValueError(f"{command} {' '.join(COMMAND_ARGS)} did not write a JSON list")
+    return len(listed)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,32 +347,68 @@ def _paired(samples: dict[str, list[Sample]], rounds: dict[str, list[int]], slow
     return wall, cpu
 
 
-COMPARISONS: list[tuple[str, str, str, float | None, str]] = [
-    # (name, slower, faster, target, meaning)
-    ("pyroute2_over_socketstat", "pyroute2", "socketstat", TARGET_SPEEDUPS["pyroute2"],
-     "pyroute2 time / socketstat time: socketstat's speedup"),
-    ("psutil_over_socketstat", "psutil", "socketstat", TARGET_SPEEDUPS["psutil"],
-     "psutil.net_connections time / socketstat time: socketstat's speedup"),
-    ("ss_over_socketstat", "ss", "socketstat", TARGET_SPEEDUPS["ss"],
-     "ss -tin time / socketstat time: socketstat's speedup (above 1: faster than ss)"),
-    ("psutil_over_socketstat_processes", "psutil", "socketstat_processes", None,
-     "psutil.net_connections time / sockets('tcp', processes=True) time: both attribute every "
-     "socket to its processes"),
-    ("full_over_filtered", "socketstat", "socketstat_filtered", None,
-     "sockets('tcp') / sockets('tcp', local_port=P): what a filter matching one socket saves"),
-    ("floor_full_over_filtered", "floor", "floor_filtered", None,
-     "the same for the C floor: the kernel's table walk is what remains"),
-    ("one_field_over_listing", "socketstat_one_field", "socketstat", None,
-     "one field of every record / the listing alone: what reading one field adds"),
-    ("to_dict_over_listing", "socketstat_to_dict", "socketstat", None,
-     "to_dict() of every record / the listing alone: what decoding everything costs"),
+@dataclass(frozen=True)
+class Comparison:
+    """A ratio paired per round: the time of ``of`` / the time of ``over``."""
+    name: str
+    of: str
+    over: str
+    target: float | None
+    meaning: str
+    # How the median is held to the target: "≥" (at least: a speedup), ">" (strictly above:
+    # faster than), "≤" (at most: no slower than).
+    bound: str = "≥"
+    label: str = ""             # the table's row; "<of> / <over>" when empty
+    target_note: str = ""       # shown beside the target
+
+    def met(self, median: float) -> bool:
+        assert self.target is not None
+        if self.bound == "≤":
+            return median <= self.target
+        if self.bound == ">":
+            return median > self.target
+        return median >= self.target
+
+
+COMPARISONS: list[Comparison] = [
+    Comparison("pyroute2_over_socketstat", "pyroute2", "socketstat", TARGET_SPEEDUPS["pyroute2"],
+               "pyroute2 time / socketstat time: socketstat's speedup"),
+    Comparison("psutil_over_socketstat", "psutil", "socketstat", TARGET_SPEEDUPS["psutil"],
+               "psutil.net_connections time / socketstat time: socketstat's speedup"),
+    # "faster than ss" is a strict inequality; the other speedups are "at least".
+    Comparison("ss_over_socketstat", "ss", "socketstat", TARGET_SPEEDUPS["ss"],
+               "ss -tin time / socketstat time: socketstat's speedup (above 1: faster than ss)",
+               bound=">"),
+    Comparison("command_over_ss", "socketstat_command", "ss", TARGET_COMMAND_OVER_SS,
+               "socketstat -tai --json time / ss -tin time, both subprocesses to /dev/null "
+               "(at most 1: the command is no slower than ss)",
+               bound="≤", label="socketstat -tai --json / ss -tin",
+               target_note="issue: no slower than ss -tin"),
+    Comparison("psutil_over_socketstat_processes", "psutil", "socketstat_processes", None,
+               "psutil.net_connections time / sockets('tcp', processes=True) time: both "
+               "attribute every socket to its processes"),
+    Comparison("full_over_filtered", "socketstat", "socketstat_filtered", None,
+               "sockets('tcp') / sockets('tcp', local_port=P): what a filter matching one "
+               "socket saves"),
+    Comparison("floor_full_over_filtered", "floor", "floor_filtered", None,
+               "the same for the C floor: the kernel's table walk is what remains"),
+    Comparison("one_field_over_listing", "socketstat_one_field", "socketstat", None,
+               "one field of every record / the listing alone: what reading one field adds"),
+    Comparison("to_dict_over_listing", "socketstat_to_dict", "socketstat", None,
+               "to_dict() of every record / the listing alone: what decoding everything costs"),
+    Comparison("to_json_over_listing", "socketstat_to_json", "socketstat", None,
+               "to_json() of every record / the listing alone: what writing everything as JSON "
+               "costs"),
+    Comparison("to_json_over_to_dict", "socketstat_to_json", "socketstat_to_dict", None,
+               "to_json() of every record / to_dict() of every record: JSON text against dicts"),
 ]
 
 
 def _run_one(count: int, arguments: argparse.Namespace, library: listing_floor.FloorListing,
              sockets: SocketsFunction | None, sockets_note: str, pyroute2: ModuleType | None,
              pyroute2_note: str, psutil: ModuleType | None, psutil_note: str,
-             ss: str | None, ss_note: str) -> dict[str, Any]:
+             ss: str | None, ss_note: str, to_json_note: str, command: Path | None,
+             command_note: str) -> dict[str, Any]:
     skipped: dict[str, str] = {}
     with Connections(count, timeout_s=arguments.fixture_timeout_s) as held:
         floors = {
@@ -351,9 +426,12 @@ def _run_one(count: int, arguments: argparse.Namespace, library: listing_floor.F
         cases: list[ListingCase] = []
         if sockets is not None:
             cases += _socketstat_cases(sockets, held.client_port)
+            if to_json_note:
+                cases = [case for case in cases if case.key != "socketstat_to_json"]
+                skipped["socketstat_to_json"] = to_json_note
         else:
             for key in ("socketstat", "socketstat_one_field", "socketstat_to_dict",
-                        "socketstat_filtered", "socketstat_processes"):
+                        "socketstat_to_json", "socketstat_filtered", "socketstat_processes"):
                 skipped[key] = sockets_note
         diag: Any = None
         if pyroute2 is not None:
@@ -377,6 +455,14 @@ def _run_one(count: int, arguments: argparse.Namespace, library: listing_floor.F
                 skipped["ss"] = f"ss -tinH failed: {error}"
         else:
             skipped["ss"] = ss_note
+        if command is not None:
+            try:
+                cases.append(_command_case(command, _command_records(command)))
+            except (OSError, subprocess.CalledProcessError, ValueError) as error:
+                skipped["socketstat_command"] = (f"socketstat {' '.join(COMMAND_ARGS)} failed: "
+                                                 f"{error}")
+        else:
+            skipped["socketstat_command"] = command_note
         try:
             samples, ratios, rounds = _measure(cases, floors, arguments.repeats,
                                                arguments.min_repeats, arguments.budget_s,
@@ -419,19 +505,18 @@ def _run_one(count: int, arguments: argparse.Namespace, library: listing_floor.F
         results[case.key] = entry
 
     comparisons: dict[str, Any] = {}
-    for name, slower, faster, target, meaning in COMPARISONS:
-        wall_values, cpu_values = _paired(samples, rounds, slower, faster)
+    for spec in COMPARISONS:
+        wall_values, cpu_values = _paired(samples, rounds, spec.of, spec.over)
         if not wall_values:
             continue
-        comparison: dict[str, Any] = {"connections": count, "of": slower, "over": faster,
-                                      "meaning": meaning, "wall": stats.summary(wall_values),
+        comparison: dict[str, Any] = {"connections": count, "of": spec.of, "over": spec.over,
+                                      "meaning": spec.meaning, "wall": stats.summary(wall_values),
                                       "cpu": stats.summary(cpu_values) if cpu_values else None}
-        if target is not None:
-            comparison["target"] = target
-            # "faster than ss" is a strict inequality; the others are "at least".
-            comparison["target_met"] = (comparison["wall"]["median"] > target if target == 1.0
-                                        else comparison["wall"]["median"] >= target)
-        comparisons[name] = comparison
+        if spec.target is not None:
+            comparison["target"] = spec.target
+            comparison["target_bound"] = spec.bound
+            comparison["target_met"] = spec.met(comparison["wall"]["median"])
+        comparisons[spec.name] = comparison
 
     return {
         "connections": count,
@@ -476,6 +561,19 @@ def main(argv: list[str] | None = None) -> int:
     ss_version = ""
     if ss is not None:
         ss_version = subprocess.run([ss, "-V"], capture_output=True, text=True).stdout.strip()
+    socketstat_class = getattr(api.package, "SocketStat", None)
+    to_json_note = ("" if sockets is None or hasattr(socketstat_class, "to_json")
+                    else "SocketStat.to_json is not in this build")
+    # The console script pip installed beside this interpreter (bin/ or Scripts/).
+    command: Path | None = None
+    command_note = "--no-command"
+    if not arguments.no_command:
+        found = Path(sys.executable).with_name("socketstat")
+        if found.is_file() and os.access(found, os.X_OK):
+            command, command_note = found, ""
+        else:
+            command_note = (f"{found} is not there (socketstat's console script, installed with "
+                            "the package)")
 
     limit = max_connections()
     runs: list[dict[str, Any]] = []
@@ -488,6 +586,7 @@ def main(argv: list[str] | None = None) -> int:
                                            ROOT, library.command)
         info["pyroute2_version"] = getattr(pyroute2, "__version__", None) if pyroute2 else None
         info["ss_version"] = ss_version or None
+        info["socketstat_command"] = str(command) if command is not None else None
         check: dict[str, Any] = {"status": "skipped", "reason": "--no-syscall-check"}
         if sockets is None:
             check = {"status": "skipped", "reason": sockets_note}
@@ -500,7 +599,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             print(f"listing benchmark: {count} connections...", file=sys.stderr, flush=True)
             runs.append(_run_one(count, arguments, library, sockets, sockets_note, pyroute2,
-                                 pyroute2_note, psutil, psutil_note, ss, ss_note))
+                                 pyroute2_note, psutil, psutil_note, ss, ss_note,
+                                 to_json_note, command, command_note))
     info["load_average_at_end"] = list(os.getloadavg())
 
     result = {
@@ -518,7 +618,8 @@ def main(argv: list[str] | None = None) -> int:
             "scheme": "per round, every case in rotated order; each non-floor case as floor, "
                       "case, floor; ratio per round = case / mean of the two floor listings",
             "timer": "wall: time.perf_counter_ns / CLOCK_MONOTONIC; CPU: time.thread_time_ns / "
-                     "CLOCK_THREAD_CPUTIME_ID (ss: the child's rusage)",
+                     "CLOCK_THREAD_CPUTIME_ID (ss and socketstat's command: the child's "
+                     "rusage)",
             "gc": "enabled, gc.collect() before each sample",
         },
         "machine": info,
@@ -604,24 +705,24 @@ def tables(result: dict[str, Any]) -> list[tuple[str, report.Table]]:
              "CPU µs/socket", "× C floor (p25–p75)", "CPU × floor", "target"], rows,
             "lrrrrrrrrl")))
 
-    names = [name for name, *_ in COMPARISONS]
     rows = []
-    for name, slower, faster, target, _ in COMPARISONS:
+    for spec in COMPARISONS:
         cells = []
         last: dict[str, Any] | None = None
         for run in runs:
-            comparison = run["comparisons"].get(name)
+            comparison = run["comparisons"].get(spec.name)
             cells.append(_times(comparison["wall"]) if comparison else "-")
             last = comparison or last
         if last is None:
             continue
         verdict = ""
-        if target is not None:
-            sign = ">" if target == 1.0 else "≥"
-            verdict = f"{sign}{target:g}× {'met' if last['target_met'] else 'NOT met'}"
-        rows.append([f"{slower} / {faster}", *cells,
+        if spec.target is not None:
+            note = f" ({spec.target_note})" if spec.target_note else ""
+            verdict = (f"{spec.bound}{spec.target:g}×{note} "
+                       f"{'met' if last['target_met'] else 'NOT met'}")
+        rows.append([spec.label or f"{spec.of} / {spec.over}", *cells,
                      _times(last["cpu"], with_range=False), verdict])
-    if rows and names:
+    if rows:
         largest = f"N={runs[-1]['connections']:,}" if runs else ""
         found.append(("Time ratios, paired per round (wall; CPU and target at the largest N)", (
             ["ratio", *[f"N={run['connections']:,}" for run in runs], f"CPU {largest}",

@@ -27,8 +27,9 @@ pytestmark = pytest.mark.skipif(shutil.which("cc") is None,
                                 reason="the listing benchmark compiles its C floor with cc")
 
 SOCKETSTAT_CASES = ["socketstat", "socketstat_one_field", "socketstat_to_dict",
-                    "socketstat_filtered", "socketstat_processes"]
-OPTIONAL_CASES = ["pyroute2", "psutil", "ss"]
+                    "socketstat_to_json", "socketstat_filtered", "socketstat_processes"]
+# socketstat_command: the installed console script, socketstat -tai --json > /dev/null
+OPTIONAL_CASES = ["pyroute2", "psutil", "ss", "socketstat_command"]
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +93,12 @@ def test_every_case_ran_or_says_why(result: dict[str, Any], has_sockets: bool) -
         assert cases["socketstat"]["records"] >= 2 * N
         assert 1 <= cases["socketstat_filtered"]["records"] < 2 * N
         assert "pyroute2_over_socketstat" in run["comparisons"] or "pyroute2" in skipped
-    for key in ("pyroute2", "psutil"):      # the same table, listed another way
+        assert cases["socketstat_to_json"]["records"] >= 2 * N
+    if "socketstat_command" in cases and "ss" in cases:
+        comparison = run["comparisons"]["command_over_ss"]
+        assert comparison["target"] == 1.0 and comparison["target_bound"] == "≤"
+        assert comparison["target_met"] == (comparison["wall"]["median"] <= 1.0)
+    for key in ("pyroute2", "psutil", "socketstat_command"):    # the same table, another way
         if key in cases:
             assert cases[key]["records"] >= 2 * N
 
