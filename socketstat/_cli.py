@@ -20,9 +20,10 @@ import time
 from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, NoReturn, Sequence, TextIO
 
 from socketstat._common import TcpState
+from socketstat._query import parse_network
 
 if TYPE_CHECKING or sys.platform.startswith("linux"):
-    from socketstat._linux import SampleDelta, SocketStat, _json_text, sockets
+    from socketstat._linux import Listing, SampleDelta, SocketStat, _json_text, sockets
     from socketstat._watch import SocketsSample, SocketsSampler
 
     if TYPE_CHECKING:
@@ -131,7 +132,7 @@ def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
     if address.startswith("[") and "]" in address:  # [::1] or [::1]/128, as ss prints them
         address = address[1:].replace("]", "", 1)
     try:
-        return ipaddress.ip_network(address, strict=False)
+        return parse_network("address", address)  # sockets()'s own reading of it
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"invalid address or prefix {text!r}: e.g. 10.0.0.0/8, 127.0.0.1, ::1, fd00::/8"
@@ -299,18 +300,21 @@ def _error_text(error: BaseException, args: argparse.Namespace) -> str:
     return str(error)
 
 
+def _listings(the_plan: Plan) -> Iterator[tuple[Source, Listing]]:
+    for source in the_plan.sources:
+        yield source, sockets(source.kind, states=source.states, **the_plan.filters)
+
+
 def list_sockets(the_plan: Plan) -> Iterator[tuple[SocketStat, TcpState | None]]:
     """Every record of the plan's calls, with the state each is shown in."""
-    for source in the_plan.sources:
-        listing = sockets(source.kind, states=source.states, **the_plan.filters)
+    for source, listing in _listings(the_plan):
         yield from _kept(the_plan, source, listing)
 
 
 def list_records(the_plan: Plan) -> Iterator[SocketStat]:
     """list_sockets()'s records alone, for JSON: a listing nothing filters further (the common
     case) is passed on whole, without a look at each record."""
-    for source in the_plan.sources:
-        listing = sockets(source.kind, states=source.states, **the_plan.filters)
+    for source, listing in _listings(the_plan):
         if the_plan.families is None and not the_plan.drop_closed_tcp:
             yield from listing
         else:

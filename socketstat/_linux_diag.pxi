@@ -5,7 +5,7 @@
 # inet_diag_msg or unix_diag_msg and its rtattrs. The records are filled straight from them into
 # the classes socketstat(fd) returns; what a record does not read stays C numbers until asked for.
 
-from cpython.mem cimport PyMem_Calloc, PyMem_Free
+from cpython.mem cimport PyMem_Calloc  # PyMem_Malloc and PyMem_Free: _posix.pxi
 from cpython.exc cimport PyErr_CheckSignals
 
 import ipaddress as _ipaddress
@@ -155,8 +155,7 @@ cdef size_t _put_attribute(char *request, size_t offset, int kind, const void *p
     return offset + RTA_ALIGN(attribute.rta_len)
 
 
-cdef size_t _inet_request(char *request, object query, int family, int protocol,
-                          bint details) except 0:
+cdef size_t _inet_request(char *request, object query, int family, int protocol) except 0:
     cdef nlmsghdr *header = <nlmsghdr *>request
     cdef inet_diag_req_v2 *body = <inet_diag_req_v2 *>(request + NLMSG_HDRLEN)
     cdef size_t length = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(inet_diag_req_v2))
@@ -167,9 +166,9 @@ cdef size_t _inet_request(char *request, object query, int family, int protocol,
     body.sdiag_protocol = protocol & 0xFF
     if protocol == PROTOCOL_TCP:
         body.idiag_ext = 1 << (INET_DIAG_INFO - 1)
-        if details:
+        if query.details:
             body.idiag_ext |= (1 << (INET_DIAG_SKMEMINFO - 1)) | (1 << (INET_DIAG_CONG - 1))
-    elif details:
+    elif query.details:
         body.idiag_ext = 1 << (INET_DIAG_SKMEMINFO - 1)
     if protocol == PROTOCOL_RAW:
         body.pad = PROTOCOL_RAW  # sdiag_raw_protocol: IPPROTO_RAW lists every raw socket
@@ -195,7 +194,7 @@ cdef size_t _inet_request(char *request, object query, int family, int protocol,
     return length
 
 
-cdef size_t _unix_request(char *request, object query, bint details) except 0:
+cdef size_t _unix_request(char *request, object query) except 0:
     cdef nlmsghdr *header = <nlmsghdr *>request
     cdef unix_diag_req *body = <unix_diag_req *>(request + NLMSG_HDRLEN)
     memset(request, 0, REQUEST_SIZE)
@@ -203,7 +202,7 @@ cdef size_t _unix_request(char *request, object query, bint details) except 0:
     body.udiag_states = _states_mask(query.states)
     body.udiag_show = (UDIAG_SHOW_NAME | UDIAG_SHOW_PEER | UDIAG_SHOW_RQLEN
                        | SOCKETSTAT_UDIAG_SHOW_UID)
-    if details:
+    if query.details:
         body.udiag_show |= UDIAG_SHOW_MEMINFO
     header.nlmsg_len = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(unix_diag_req))
     header.nlmsg_type = SOCK_DIAG_BY_FAMILY
@@ -262,7 +261,6 @@ cdef class _Lister:
     cdef CookieSet cookies
     cdef dict owners          # inode -> tuple of SocketOwner; None unless asked for
     cdef bint only_owned      # pid=: keep only the sockets in owners
-    cdef bint details
     cdef bint closed_peers    # keep a closed TCP socket's peer (a destroyed socket's last word)
     cdef dict unix_by_inode   # for naming each Unix socket's peer
 
@@ -707,12 +705,11 @@ def sockets(kind="inet", *, states=None, local_port=None, remote_port=None, loca
     cdef bint listed_any = False
     if not query.dumps:
         return Listing()
-    lister.details = query.details
     if query.pid is not None or query.processes:
         lister.owners = _socket_owners(query.pid)
         lister.only_owned = query.pid is not None
 
-    chunk = <char *>PyMem_Calloc(CHUNK_SIZE, 1)
+    chunk = <char *>PyMem_Malloc(CHUNK_SIZE)  # only what recv() writes is read
     if chunk == NULL:
         raise MemoryError()
     netlink = -1
@@ -721,9 +718,9 @@ def sockets(kind="inet", *, states=None, local_port=None, remote_port=None, loca
         for name, protocol_name, family in query.dumps:
             protocol = _PROTOCOLS[protocol_name]
             if protocol == 0:
-                request_length = _unix_request(request, query, query.details)
+                request_length = _unix_request(request, query)
             else:
-                request_length = _inet_request(request, query, family, protocol, query.details)
+                request_length = _inet_request(request, query, family, protocol)
             error = _dump(netlink, lister, request, request_length, protocol, chunk)
             if error == 0:
                 listed_any = True
@@ -793,7 +790,7 @@ cdef class _DestroyedSockets:
         lister.closed_peers = True
         if self._fd < 0:
             raise ValueError("the destroy subscription is closed")
-        chunk = <char *>PyMem_Calloc(CHUNK_SIZE, 1)
+        chunk = <char *>PyMem_Malloc(CHUNK_SIZE)  # only what recv() writes is read
         if chunk == NULL:
             raise MemoryError()
         try:

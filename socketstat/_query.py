@@ -81,8 +81,10 @@ def parse(kind: object, states: object, local_port: object, remote_port: object,
         raise TypeError(f"kind must be a str, not {type(kind).__name__}")
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(map(repr, KINDS))}; not {kind!r}")
-    local_network = _network("local_address", local_address)
-    remote_network = _network("remote_address", remote_address)
+    local_network = None if local_address is None else parse_network("local_address",
+                                                                      local_address)
+    remote_network = None if remote_address is None else parse_network("remote_address",
+                                                                        remote_address)
     query = Query(
         dumps=KINDS[kind],
         states=_states(states),
@@ -136,9 +138,8 @@ def _port(name: str, port: object) -> int | None:
     return int(port)
 
 
-def _network(name: str, address: object) -> Network | None:
-    if address is None:
-        return None
+def parse_network(name: str, address: object) -> Network:
+    """An address or prefix filter as a network; ValueError or TypeError naming ``name``."""
     if isinstance(address, (ipaddress.IPv4Interface, ipaddress.IPv6Interface)):
         # An interface (an address with its prefix, itself an address subclass): its network.
         network: Network = address.network
