@@ -69,9 +69,9 @@ SCHEMA = 1
 TOOL = "socketstat listing benchmark (python -m benchmarks listing)"
 DEFAULT_CONNECTIONS = (100, 1_000, 10_000)
 
-# What socketstat.sockets("tcp") asks the kernel for (every state: states=None), and so what the
-# floor and pyroute2 ask for too, so that all three list the same sockets.
-STATES = listing_floor.ALL_STATES
+# What socketstat.sockets("tcp") asks the kernel for (states=None: what ss -a lists), and so what
+# the floor and pyroute2 ask for too, so that all three list the same sockets.
+STATES = listing_floor.DEFAULT_STATES
 EXT = listing_floor.EXT_INFO
 
 TARGET_RATIO_TO_FLOOR = 1.5

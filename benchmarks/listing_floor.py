@@ -20,7 +20,9 @@ SOURCE = Path(__file__).with_name("listing_floor.c")
 
 INET_DIAG_INFO = 2
 EXT_INFO = 1 << (INET_DIAG_INFO - 1)
-ALL_STATES = 0xFFFFFFFF
+# idiag_states as sockets()'s states=None sends it: every state but BOUND_INACTIVE (13), whose bit
+# makes the kernel walk its bind table too (ss lists those only with -B).
+DEFAULT_STATES = 0xFFFFFFFF & ~(1 << 13)
 
 
 class ListingResult(ctypes.Structure):
@@ -54,7 +56,7 @@ class FloorListing:
     command: list[str]
     library: ctypes.CDLL
 
-    def list(self, states: int = ALL_STATES, sport: int = 0, bytecode: bytes = b"",
+    def list(self, states: int = DEFAULT_STATES, sport: int = 0, bytecode: bytes = b"",
              ext: int = EXT_INFO, protocol: int = socket.IPPROTO_TCP) -> Listed:
         """One listing, as socketstat.sockets("tcp") makes it; its times and counts."""
         result = ListingResult()

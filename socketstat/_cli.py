@@ -48,7 +48,10 @@ states (--state, repeatable, any case, '-' or '_'): established, syn-sent, syn-r
   (syn-recv), fin-wait-1, fin-wait-2, time-wait, closed (close, unconn), close-wait, last-ack,
   listen, closing; groups as in ss: all, connected (all but listen and closed), synchronized
   (connected but syn-sent), bucket (syn-received, time-wait), big (all but bucket).
-  UDP, raw and Unix sockets count as established when connected, closed when not.
+  UDP, raw and Unix sockets count as established when connected, closed when not. A TCP
+  socket that is bound but neither listening nor connecting (Linux 6.8+) is closed: shown by
+  --state closed (and the groups holding it: all, big), not by -a or -l, as ss shows it only
+  with -B.
 
 columns: Recv-Q / Send-Q are bytes queued (TCP: unread / unacknowledged; a listener: accept
   queue / its limit). For UDP and raw sockets Recv-Q is the receive buffer memory the queued
@@ -107,6 +110,10 @@ _STATE_NAMES.update({
 DEFAULT_STATES = _ALL - {TcpState.LISTEN, TcpState.CLOSED, TcpState.TIME_WAIT,
                          TcpState.SYN_RECEIVED}
 LISTENING_STATES = frozenset((TcpState.LISTEN, TcpState.CLOSED))
+# ss -l shows unconnected UDP and raw sockets (CLOSED) but no bound-only TCP ones: asking TCP
+# for CLOSED would also make the kernel walk its bind table for sockets not shown.
+_TCP_LIKE = ("tcp", "mptcp")
+_TCP_LISTENING_STATES = frozenset((TcpState.LISTEN,))
 
 
 def _state(text: str) -> frozenset[TcpState]:
@@ -180,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     which = states.add_mutually_exclusive_group()
     which.add_argument("-l", "--listening", action="store_true",
                        help="listening sockets only (and unconnected UDP/raw/Unix ones)")
-    which.add_argument("-a", "--all", action="store_true", help="sockets in every state")
+    which.add_argument("-a", "--all", action="store_true", help="sockets in every state (as ss -a: no bound-only TCP ones)")
     states.add_argument("--state", metavar="STATE", action="append", type=_state, default=[],
                         help="only this state or group (repeatable; replaces -l/-a)")
     filters = parser.add_argument_group("filters")
@@ -237,7 +244,6 @@ class Source(NamedTuple):
 class Plan(NamedTuple):
     sources: tuple[Source, ...]
     families: frozenset[int] | None  # kept families for kinds sockets() cannot split by family
-    drop_closed_tcp: bool            # -l: ss -l shows no bound-inactive TCP sockets
     filters: dict[str, Any]
     several_protocols: bool
 
@@ -252,8 +258,6 @@ def plan(args: argparse.Namespace) -> Plan:
         protocols = ["tcp"]
     if args.state:
         states: frozenset[TcpState] | None = frozenset().union(*args.state)
-        if states == _ALL:
-            states = None
     elif args.all:
         states = None
     elif args.listening:
@@ -267,8 +271,11 @@ def plan(args: argparse.Namespace) -> Plan:
         families = frozenset((socket.AF_INET if suffix == "4" else socket.AF_INET6,))
     sources: list[Source] = []
     for protocol in protocols:
+        asked = states
+        if states is LISTENING_STATES and protocol in _TCP_LIKE:
+            asked = _TCP_LISTENING_STATES
         if protocol in ("tcp", "udp"):
-            sources.append(Source(protocol + suffix, states))  # type: ignore[arg-type]
+            sources.append(Source(protocol + suffix, asked))  # type: ignore[arg-type]
         elif protocol == "unix":
             if suffix:
                 continue  # -4/-6 ask for IP sockets only, as in ss
@@ -276,13 +283,11 @@ def plan(args: argparse.Namespace) -> Plan:
                 if states is None or state in states:
                     sources.append(Source("unix", frozenset((state,)), state))
         else:
-            sources.append(Source(protocol, states))  # type: ignore[arg-type]
+            sources.append(Source(protocol, asked))  # type: ignore[arg-type]
     filters = dict(local_port=args.sport, remote_port=args.dport, local_address=args.src,
                    remote_address=args.dst, pid=args.pid, processes=args.processes,
                    details=args.memory, netns=args.netns)
-    return Plan(tuple(sources), families,
-                args.listening and not args.state and not args.all, filters,
-                len(protocols) > 1)
+    return Plan(tuple(sources), families, filters, len(protocols) > 1)
 
 
 def _error_text(error: BaseException, args: argparse.Namespace) -> str:
@@ -315,7 +320,7 @@ def list_records(the_plan: Plan) -> Iterator[SocketStat]:
     """list_sockets()'s records alone, for JSON: a listing nothing filters further (the common
     case) is passed on whole, without a look at each record."""
     for source, listing in _listings(the_plan):
-        if the_plan.families is None and not the_plan.drop_closed_tcp:
+        if the_plan.families is None:
             yield from listing
         else:
             yield from (record for record, _ in _kept(the_plan, source, listing))
@@ -324,15 +329,12 @@ def list_records(the_plan: Plan) -> Iterator[SocketStat]:
 def _kept(the_plan: Plan, source: Source, records: Iterable[SocketStat]
           ) -> Iterator[tuple[SocketStat, TcpState | None]]:
     families = the_plan.families
-    drop_closed = the_plan.drop_closed_tcp
     for record in records:
         if families is not None and record.socket_info.family not in families:
             continue
         state = record.state
         if state is None:
             state = source.unix_state
-        elif drop_closed and state is TcpState.CLOSED:
-            continue
         yield record, state
 
 

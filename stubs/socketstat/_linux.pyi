@@ -417,7 +417,9 @@ def sockets(kind: _Kind = "inet", *, states: Iterable[TcpState] | None = None,
     listed, which raises its OSError.
 
     The kernel applies ``states`` (TcpState members; UDP, raw and Unix sockets count as
-    ESTABLISHED when connected, CLOSED when not, LISTEN when listening), ``local_port`` and
+    ESTABLISHED when connected, CLOSED when not, LISTEN when listening; None lists what ss -a
+    lists, every state but bound-only TCP sockets, which a set holding CLOSED asks for: the
+    kernel (6.8+) then walks its bind table too), ``local_port`` and
     ``remote_port``, and ``local_address`` and ``remote_address`` (an address or a prefix,
     "10.0.0.0/8", "::1"; an IPv4 one also matches v4-mapped IPv6 sockets) before it copies a
     socket; a Unix socket never matches a port or address. ``pid`` keeps only that process's
