@@ -37,7 +37,9 @@ from socketstat.includes.posix cimport (
     AF_INET, AF_INET6, AF_UNIX, INET6_ADDRSTRLEN, IPPROTO_TCP, PyObject_AsFileDescriptor,
     SOCK_STREAM, SOL_SOCKET, SO_SNDBUF, SO_TYPE, SUN_PATH_OFFSET, getpeername, getsockname,
     getsockopt, in6_addr, inet_ntop, ioctl, ntohl, ntohs, sockaddr, socklen_t, strnlen,
-    _PyDict_NewPresized, socketstat_format_i64, socketstat_format_ipv4, socketstat_format_u64,
+    _PyDict_NewPresized, socketstat_format_ipv4, socketstat_json, socketstat_json_key_null,
+    socketstat_json_key_scaled, socketstat_json_key_u64, socketstat_json_key_i64,
+    socketstat_json_raw, socketstat_json_reserve,
 )
 from socketstat.includes cimport darwin
 from socketstat.includes.darwin cimport (

@@ -1,6 +1,9 @@
 # What every POSIX backend's Cython shares (included by _linux.pyx and _darwin.pyx, after each has
 # cimported its OS's sockaddr structs under the same names).
 
+from json import dumps as _json_dumps
+from json.encoder import encode_basestring_ascii as _json_string
+
 from socketstat._common import (
     SocketChangedError,
     format_record as _format_record,
@@ -10,6 +13,16 @@ from socketstat._common import (
 
 cdef dict _FAMILIES = {member.value: member for member in _socket.AddressFamily}
 cdef dict _KINDS = {member.value: member for member in _socket.SocketKind}
+
+
+cdef dict _json_names(dict members):
+    """A number-to-enum-member table as the JSON text of each member's name, for to_json()."""
+    return {number: _json_dumps(member._name_).encode("ascii")
+            for number, member in members.items()}
+
+
+cdef dict _FAMILIES_JSON = _json_names(_FAMILIES)
+cdef dict _KINDS_JSON = _json_names(_KINDS)
 
 
 # What the records' generated to_dict() calls for values that are not plain already.
@@ -31,12 +44,11 @@ cdef inline object _plain_address(object family, object address):
 
 # What the records' generated to_json() writes with: compact JSON text, exactly what
 # json.dumps(record.to_dict(), separators=(",", ":")) gives, built without the dicts. Integers
-# of C struct members are formatted straight from C; every other value goes through value().
+# of C struct members, scaled times and IP addresses are written from C (json_text.h); every
+# other value goes through value().
 
-from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
 
-from json import dumps as _json_dumps
-from json.encoder import encode_basestring_ascii as _json_string
 
 
 cdef extern from "Python.h":
@@ -46,7 +58,10 @@ cdef extern from "Python.h":
     enum: Py_DTSF_ADD_DOT_0
     const char *PyUnicode_AsUTF8AndSize(object text, Py_ssize_t *size) except NULL
     bint PyUnicode_IS_ASCII(object text)
-    str PyUnicode_DecodeASCII(const char *text, Py_ssize_t size, const char *errors)
+    # A str of ``size`` code points below ``maximum`` + 1, filled through PyUnicode_DATA: an
+    # ASCII buffer copied in without the check PyUnicode_DecodeASCII makes of every byte.
+    str PyUnicode_New(Py_ssize_t size, Py_UCS4 maximum)
+    void *PyUnicode_DATA(object text)
 
 
 @cython.final
@@ -54,51 +69,20 @@ cdef extern from "Python.h":
 cdef class _JsonWriter:
     """A growing buffer of JSON text."""
 
-    cdef char *_text
-    cdef size_t _length
-    cdef size_t _capacity
+    cdef socketstat_json buffer
 
     def __cinit__(self):
-        self._capacity = 4096
-        self._length = 0
-        self._text = <char *>PyMem_Malloc(self._capacity)
-        if self._text == NULL:
+        self.buffer.capacity = 4096
+        self.buffer.length = 0
+        self.buffer.text = <char *>PyMem_Malloc(self.buffer.capacity)
+        if self.buffer.text == NULL:
             raise MemoryError()
 
     def __dealloc__(self):
-        PyMem_Free(self._text)
-
-    cdef inline int _reserve(self, size_t more) except -1:
-        if self._length + more <= self._capacity:
-            return 0
-        return self._grow(more)
-
-    cdef int _grow(self, size_t more) except -1:
-        cdef size_t capacity
-        cdef char *grown
-        capacity = max(2 * self._capacity, self._length + more)
-        grown = <char *>PyMem_Realloc(self._text, capacity)
-        if grown == NULL:
-            raise MemoryError()
-        self._text = grown
-        self._capacity = capacity
-        return 0
+        PyMem_Free(self.buffer.text)
 
     cdef inline int raw(self, const char *text, size_t length) except -1:
-        self._reserve(length)
-        memcpy(self._text + self._length, text, length)
-        self._length += length
-        return 0
-
-    cdef inline int unsigned(self, unsigned long long value) except -1:
-        self._reserve(20)
-        self._length += socketstat_format_u64(value, self._text + self._length)
-        return 0
-
-    cdef int signed(self, long long value) except -1:
-        self._reserve(21)
-        self._length += socketstat_format_i64(value, self._text + self._length)
-        return 0
+        return socketstat_json_raw(&self.buffer, text, length)
 
     cdef int double(self, double value) except -1:
         cdef char *text
@@ -110,6 +94,40 @@ cdef class _JsonWriter:
         finally:
             PyMem_Free(text)
         return 0
+
+    cdef int key_scaled(self, const char *key, size_t key_length, uint64_t value,
+                        int scale) except -1:
+        # value / 10**scale, a float: from C below 2**32 (json_text.h says why that is exact).
+        if socketstat_json_key_scaled(&self.buffer, key, key_length, value, scale):
+            return 0
+        self.raw(key, key_length)
+        return self.double(value / 10.0 ** scale)
+
+    cdef int inet_address(self, const sockaddr_storage *storage, socklen_t length) except -1:
+        # An IP address as to_dict() gives it, plain_address()'s list of _inet_address()'s
+        # tuple: ["host",port] or ["host",port,flowinfo,scope_id]. 0 for another family, none
+        # or a short one, which the caller writes through Python; inet_ntop's text needs no
+        # escapes.
+        cdef char host[INET6_ADDRSTRLEN]
+        cdef const sockaddr_in *v4 = <const sockaddr_in *>storage
+        cdef const sockaddr_in6 *v6 = <const sockaddr_in6 *>storage
+        if length < sizeof(sockaddr_in):
+            return 0
+        if storage.ss_family == AF_INET:
+            self.raw(b'["', 2)
+            self.raw(host, socketstat_format_ipv4(&v4.sin_addr, host))
+            socketstat_json_key_u64(&self.buffer, b'",', 2, ntohs(v4.sin_port))
+        elif storage.ss_family == AF_INET6 and length >= sizeof(sockaddr_in6):
+            inet_ntop(AF_INET6, &v6.sin6_addr, host, sizeof(host))
+            self.raw(b'["', 2)
+            self.raw(host, strnlen(host, sizeof(host)))
+            socketstat_json_key_u64(&self.buffer, b'",', 2, ntohs(v6.sin6_port))
+            socketstat_json_key_u64(&self.buffer, b',', 1, ntohl(v6.sin6_flowinfo))
+            socketstat_json_key_u64(&self.buffer, b',', 1, v6.sin6_scope_id)
+        else:
+            return 0
+        self.raw(b']', 1)
+        return 1
 
     cdef int string(self, str text) except -1:
         cdef Py_ssize_t size
@@ -124,11 +142,11 @@ cdef class _JsonWriter:
                 if character < 0x20 or character == c'"' or character == c'\\' or character == 0x7F:
                     break
             else:
-                self._reserve(size + 2)
-                self._text[self._length] = b'"'
-                memcpy(self._text + self._length + 1, data, size)
-                self._text[self._length + 1 + size] = b'"'
-                self._length += size + 2
+                socketstat_json_reserve(&self.buffer, size + 2)
+                self.buffer.text[self.buffer.length] = b'"'
+                memcpy(self.buffer.text + self.buffer.length + 1, data, size)
+                self.buffer.text[self.buffer.length + 1 + size] = b'"'
+                self.buffer.length += size + 2
                 return 0
         return self._dumped_text(_json_string(text))
 
@@ -148,6 +166,16 @@ cdef class _JsonWriter:
             return self.value(value)
         return self.string(value._name_)
 
+    cdef int enum_number(self, dict names, long long number, bint number_if_unnamed) except -1:
+        # A kernel number by its member's name, from a _json_names() table; a number the table
+        # does not have as itself, or null (a portable state newer than this socketstat).
+        cdef object text = names.get(number)
+        if text is not None:
+            return self.raw(<bytes>text, len(<bytes>text))
+        if number_if_unnamed:
+            return socketstat_json_key_i64(&self.buffer, b"", 0, number)
+        return self.raw(b"null", 4)
+
     cdef int value(self, object value) except -1:
         cdef type kind = type(value)
         cdef Py_ssize_t index
@@ -155,7 +183,7 @@ cdef class _JsonWriter:
             return self.raw(b"null", 4)
         if kind is int:
             if value >= 0 and value <= 0xFFFFFFFFFFFFFFFF:
-                return self.unsigned(value)
+                return socketstat_json_key_u64(&self.buffer, b"", 0, value)
             return self._dumped(value)
         if kind is float:
             return self.double(value)
@@ -184,10 +212,12 @@ cdef class _JsonWriter:
         return self._dumped(value)
 
     cdef str text(self):
-        return PyUnicode_DecodeASCII(self._text, self._length, NULL)
+        cdef str text = PyUnicode_New(self.buffer.length, 127)
+        memcpy(PyUnicode_DATA(text), self.buffer.text, self.buffer.length)
+        return text
 
     cdef bytes data(self):
-        return self._text[:self._length]
+        return self.buffer.text[:self.buffer.length]
 
 
 cdef inline object _record_dict(object record):

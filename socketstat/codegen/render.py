@@ -111,38 +111,94 @@ def _record_classes(record: Record) -> dict[str, str]:
     return classes
 
 
+# A float that is a C number over a power of ten (a time in seconds from a kernel's microseconds
+# or milliseconds), maybe only under a condition: written from C by out.key_scaled().
+_SCALED = re.compile(r"^\(?(?P<number>self\.[\w.]+) / 1e(?P<scale>\d)"
+                     r"(?: if (?P<valid>.+?) else None)?\)?$")
+# A portable value that is one raw member, maybe under a condition: written as that member is.
+_MEMBER = re.compile(r"^\(?(?P<member>self\.[\w.]+)(?: if (?P<valid>.+?) else None)?\)?$")
+# A kernel number by its enum member's name: the number where the table has none ...
+_NAMED = re.compile(r"^(?P<table>_[A-Z_]+)\.get\((?P<number>[^,()]+), (?P=number)\)$")
+# ... or the portable state's name, None for a number newer than the table.
+_PORTABLE_STATE = re.compile(r"^_portable_state\((?P<number>[^()]+)\)"
+                             r"(?: if (?P<valid>.+?) else None)?$")
+# An optional C member of a SocketInfo, None unless its HAS_ bit is set.
+_KNOWN = re.compile(r"^self\._known\((?P<flag>HAS_\w+), (?P<member>self\.\w+)\)$")
+_ADDRESS = re.compile(r"^_address\((?P<storage>&self\.\w+), (?P<length>self\.\w+)\)$")
+
+
+def _guarded(valid: str, write: str, key: str) -> list[str]:
+    if not valid:
+        return [f"        {write}"]
+    return [f"        if {valid}:\n            {write}\n        else:\n"
+            f"            socketstat_json_key_null(&out.buffer, {key})"]
+
+
 def _json_statements(record: Record) -> str:
-    """to_json()'s body: each key as a literal, each value the cheapest way its type allows."""
+    """to_json()'s body: each key as a literal, each value the cheapest way its type allows: C
+    integers, scaled times and IP addresses from C, each with its key in one call."""
     rows: list[tuple[str, str, str, Field | None]] = [
         (row.name, row.pytype, expression, None) for row, expression in record.portable]
     rows += [(field.name, field.pytype, field.getter(), field) for field in record.fields]
     family = next((value for name, _, value, _ in rows if name == "family"), "None")
     classes = _record_classes(record)
+    members = {field.member_expr(): field for field in record.fields
+               if field.ctype and not field.expr}
     lines = []
     for index, (name, pytype, value, field) in enumerate(rows):
-        key = ("{" if index == 0 else ",") + f'"{name}":'
-        lines.append(f"        out.raw(b'{key}', {len(key)})")
-        if field is not None and field.ctype and not field.expr:
-            # A C integer member: formatted from C, guarded like its property.
-            kind = "unsigned" if field.ctype.startswith(("uint", "unsigned")) else "signed"
-            write = f"out.{kind}({field.member_expr()})"
-            if field.valid:
-                lines.append(f"        if {field.valid}:\n            {write}\n"
+        text = ("{" if index == 0 else ",") + f'"{name}":'
+        key = f"b'{text}', {len(text)}"
+        member = _MEMBER.match(value)
+        scaled = _SCALED.match(value)
+        address = _ADDRESS.match(value)
+        named = _NAMED.match(value)
+        portable_state = _PORTABLE_STATE.match(value)
+        known = _KNOWN.match(value)
+        if member and member["member"] in members and pytype.startswith("int"):
+            # A C integer member (raw, or a portable value that is one), guarded like its
+            # property.
+            ctype = members[member["member"]].ctype
+            kind = "u64" if ctype.startswith(("uint", "unsigned")) else "i64"
+            lines += _guarded(member["valid"] or "",
+                              f"socketstat_json_key_{kind}(&out.buffer, {key}, "
+                              f"{member['member']})", key)
+        elif scaled and pytype.startswith("float"):
+            lines += _guarded(scaled["valid"] or "",
+                              f"out.key_scaled({key}, {scaled['number']}, {scaled['scale']})", key)
+        elif known:
+            lines += _guarded(f"self._has & {known['flag']}",
+                              f"socketstat_json_key_u64(&out.buffer, {key}, {known['member']})",
+                              key)
+        elif named:
+            lines.append(f"        out.raw({key})\n        out.enum_number("
+                         f"{named['table']}_JSON, {named['number']}, True)")
+        elif portable_state:
+            write = f"out.enum_number(_PORTABLE_TCP_STATES_JSON, {portable_state['number']}, False)"
+            lines.append(f"        out.raw({key})")
+            if portable_state["valid"]:
+                lines.append(f"        if {portable_state['valid']}:\n            {write}\n"
                              "        else:\n            out.raw(b'null', 4)")
             else:
                 lines.append(f"        {write}")
+        elif address:
+            lines.append(f"        out.raw({key})\n"
+                         f"        if not out.inet_address({address['storage']}, "
+                         f"{address['length']}):\n"
+                         f"            out.value({_plain_expression(pytype, value, family)})")
         elif pytype == "float":
-            lines.append(f"        out.double({value})")
+            lines.append(f"        out.raw({key})\n        out.double({value})")
         elif pytype.removesuffix(" | None") in _RECORDS:
             # A nested record writes itself, called directly (a C method of a known class).
             kind = classes[pytype.removesuffix(" | None")]
-            lines.append(f"        nested = {value}\n        if nested is None:\n"
+            lines.append(f"        out.raw({key})\n"
+                         f"        nested = {value}\n        if nested is None:\n"
                          "            out.raw(b'null', 4)\n        else:\n"
                          f"            (<{kind}>nested)._json_into(out)")
         elif pytype.removesuffix(" | None") in _ENUMS:
-            lines.append(f"        out.enum_value({value})")
+            lines.append(f"        out.raw({key})\n        out.enum_value({value})")
         else:
-            lines.append(f"        out.value({_plain_expression(pytype, value, family)})")
+            lines.append(f"        out.raw({key})\n"
+                         f"        out.value({_plain_expression(pytype, value, family)})")
     lines.append("        out.raw(b'}', 1)")
     return "\n".join(lines)
 
@@ -198,6 +254,9 @@ def state_tables(enumeration: Enumeration) -> str:
                          for member in enumeration.members)
     return (f"cdef dict _RAW_TCP_STATES = {{member.value: member for member in {enumeration.name}}}\n"
             f"\n# The portable name of each state.\ncdef dict _PORTABLE_TCP_STATES = {{\n{entries}\n}}\n"
+            "\n# What to_json() writes for each (json_names()).\n"
+            "cdef dict _RAW_TCP_STATES_JSON = _json_names(_RAW_TCP_STATES)\n"
+            "cdef dict _PORTABLE_TCP_STATES_JSON = _json_names(_PORTABLE_TCP_STATES)\n"
             "\n\ncdef inline object _portable_state(int value):\n"
             f"    # None only for a number newer than {enumeration.name}; the raw tcpi_state keeps it.\n"
             "    return _PORTABLE_TCP_STATES.get(value)\n")

@@ -1,7 +1,7 @@
 # cdef extern declarations every POSIX backend shares (_linux.pyx, _darwin.pyx): the same names,
 # types and prototypes in glibc's and the macOS SDK's headers. What differs (sa_family_t, the
 # sockaddr structs, which BSDs prefix with a length byte) stays in the OS's own .pxd.
-from libc.stdint cimport uint16_t, uint32_t
+from libc.stdint cimport int64_t, uint16_t, uint32_t, uint64_t
 
 
 cdef extern from "<string.h>" nogil:
@@ -61,6 +61,22 @@ cdef extern from "format_ipv4.h" nogil:
 cdef extern from "json_text.h" nogil:
     size_t socketstat_format_u64(unsigned long long value, char *text)
     size_t socketstat_format_i64(long long value, char *text)
+    ctypedef struct socketstat_json:
+        char *text
+        size_t length
+        size_t capacity
+    # -1 with MemoryError set when the buffer cannot grow.
+    int socketstat_json_reserve(socketstat_json *out, size_t more) except -1
+    int socketstat_json_raw(socketstat_json *out, const char *text, size_t length) except -1
+    int socketstat_json_key_u64(socketstat_json *out, const char *key, size_t key_length,
+                                uint64_t value) except -1
+    int socketstat_json_key_i64(socketstat_json *out, const char *key, size_t key_length,
+                                int64_t value) except -1
+    int socketstat_json_key_null(socketstat_json *out, const char *key,
+                                 size_t key_length) except -1
+    # 1 when written, 0 for a value of 2**32 or more (nothing written).
+    int socketstat_json_key_scaled(socketstat_json *out, const char *key, size_t key_length,
+                                   uint64_t value, int scale) except -1
 
 
 cdef extern from "<sys/un.h>" nogil:
