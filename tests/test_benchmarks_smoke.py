@@ -35,7 +35,7 @@ pytestmark = [
 ALWAYS = [
     "socketstat/tcp4", "socketstat/udp4", "socketstat/unix_stream", "socketstat_details/tcp4",
     "socketstat_sock/tcp4", "socketstat_fields/tcp4", "socketstat_to_dict/tcp4",
-    "handrolled/tcp4", "handrolled_tcp_info/tcp4", "loop/tcp4",
+    "socketstat_to_json/tcp4", "handrolled/tcp4", "handrolled_tcp_info/tcp4", "loop/tcp4",
 ]
 MAY_BE_SKIPPED = ["socketstat/tcp6", "psutil/tcp4"]
 OPTIONAL_API = {"tcp_info": "tcp_info/tcp4", "Sampler": "sampler/tcp4"}
