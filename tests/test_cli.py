@@ -578,6 +578,15 @@ def test_help_shows_examples_and_keys() -> None:
     assert "socketstat demo" in result.stdout
 
 
+def test_help_wraps_to_the_terminal_width() -> None:
+    """The options' help is wrapped to COLUMNS as shutil.get_terminal_size() would read it
+    (the command reads the width itself rather than import shutil at every start)."""
+    for columns, wrapped in (("40", True), ("200", False)):
+        text = run("--help", check=True, env={**os.environ, "COLUMNS": columns}).stdout
+        state = text[text.index("  --state STATE"):]
+        assert ("group (repeatable;" in state.splitlines()[1]) is wrapped, state[:200]
+
+
 # ---------------------------------------------------------------------------------------------
 # socketstat demo
 
