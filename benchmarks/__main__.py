@@ -1,4 +1,5 @@
-"""python -m benchmarks: see benchmarks/run.py. python -m benchmarks listing: see listing.py."""
+"""python -m benchmarks: see benchmarks/run.py; python -m benchmarks listing: listing.py;
+python -m benchmarks event_loop: event_loop.py."""
 
 import sys
 
@@ -6,6 +7,10 @@ if sys.argv[1:2] == ["listing"]:
     from benchmarks.listing import main as listing
 
     sys.exit(listing(sys.argv[2:]))
+if sys.argv[1:2] == ["event_loop"]:
+    from benchmarks.event_loop import main as event_loop
+
+    sys.exit(event_loop(sys.argv[2:]))
 
 from benchmarks.run import main
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import os
 import socket
+import sys
 from typing import Any, NamedTuple, NoReturn
 
 
@@ -99,6 +100,23 @@ def _named(kind: str, name: bytes) -> dict[str, str]:
         return {kind: name.decode("utf-8")}
     except UnicodeDecodeError:
         return {f"{kind}_hex": name.hex()}
+
+
+def stream_socket(stream: object) -> Any:
+    """The socket behind an event loop's connection object, by each framework's documented way
+    to reach it: an asyncio transport's or StreamWriter's get_extra_info("socket"), a trio
+    SocketStream's .socket, an anyio socket stream's extra(SocketAttribute.raw_socket). None for
+    anything else, and for a transport that has no socket (closed, or not socket-backed)."""
+    get_extra_info = getattr(stream, "get_extra_info", None)
+    if callable(get_extra_info):
+        return get_extra_info("socket")
+    inner = getattr(stream, "socket", None)
+    if inner is not None and hasattr(inner, "fileno"):
+        return inner
+    anyio = sys.modules.get("anyio")  # an anyio stream exists only once anyio is imported
+    if anyio is not None and callable(getattr(stream, "extra", None)):
+        return stream.extra(anyio.abc.SocketAttribute.raw_socket, None)  # type: ignore[attr-defined]
+    return None
 
 
 def refuse_pickle(record: object) -> NoReturn:

@@ -9,6 +9,7 @@ from socketstat._common import (
     format_record as _format_record,
     plain_address as _plain_other_address,
     refuse_pickle as _refuse_pickle,
+    stream_socket as _stream_socket,
 )
 
 cdef dict _FAMILIES = {member.value: member for member in _socket.AddressFamily}
@@ -47,6 +48,7 @@ cdef inline object _plain_address(object family, object address):
 # of C struct members, scaled times and IP addresses are written from C (json_text.h); every
 # other value goes through value().
 
+from cpython.long cimport PyLong_CheckExact
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 
 
@@ -243,11 +245,27 @@ cdef object _raise_changed(str contradiction, str when="during the call"):
 
 
 cdef inline int _descriptor(object fd) except -1:
-    """The int fd of an int or an object with fileno(), as the socket module accepts them; a bool
-    is refused (CPython deprecates treating True and False as fds 1 and 0)."""
+    """The int fd of an int or an object with fileno(), as the socket module accepts them, or of
+    the socket behind an asyncio transport or StreamWriter, a trio SocketStream or an anyio
+    socket stream; a bool is refused (CPython deprecates treating True and False as fds 1 and 0)."""
     if fd is True or fd is False:  # bool cannot be subclassed: two pointer comparisons
         raise TypeError(f"an fd must be an int or have fileno(), not bool ({fd!r})")
-    return PyObject_AsFileDescriptor(fd)
+    if PyLong_CheckExact(fd):
+        return PyObject_AsFileDescriptor(fd)
+    return _object_descriptor(fd)
+
+
+cdef int _object_descriptor(object fd) except -1:
+    # The stream's socket is looked for only once fileno() is missing: sockets pay nothing.
+    try:
+        return PyObject_AsFileDescriptor(fd)
+    except TypeError:
+        inner = _stream_socket(fd)
+        if inner is None:
+            raise TypeError(f"an fd must be an int, have fileno(), or be an asyncio transport "
+                            f"or StreamWriter, a trio SocketStream or an anyio socket stream "
+                            f"that has a socket, not {type(fd).__name__}") from None
+    return PyObject_AsFileDescriptor(inner)
 
 
 cdef object _inet_address(const sockaddr_storage *storage):

@@ -62,6 +62,12 @@ def test_linux_usage_passes_strict() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_event_loop_streams_are_accepted_where_an_fd_is() -> None:
+    # asyncio's StreamWriter and Transport, trio's SocketStream, anyio's SocketStream.
+    result = mypy("--strict", "--platform", "linux", str(HERE / "linux_async_usage.py"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_listing_states_are_typed() -> None:
     # A state by its name as a str is a mistake mypy catches (and sockets() refuses at run time).
     result = mypy("--strict", "--platform", "linux", str(HERE / "linux_wrong_states.py"))

@@ -2,7 +2,7 @@
 """Types of socketstat's macOS backend (the compiled socketstat._darwin)."""
 
 import enum
-from typing import Protocol, final, type_check_only
+from typing import Any, Protocol, TypeAlias, final, type_check_only
 
 from typing_extensions import Buffer
 
@@ -16,6 +16,25 @@ from socketstat._contract import (
 @type_check_only
 class _HasFileno(Protocol):
     def fileno(self) -> int: ...
+
+@type_check_only
+class _HasExtraInfo(Protocol):
+    """An asyncio transport or StreamWriter: its socket is get_extra_info("socket")."""
+    def get_extra_info(self, name: str, default: Any = None) -> Any: ...
+
+@type_check_only
+class _HasSocket(Protocol):
+    """A trio SocketStream: its socket is .socket."""
+    @property
+    def socket(self) -> _HasFileno: ...
+
+@type_check_only
+class _HasTypedAttributes(Protocol):
+    """An anyio socket stream: its socket is extra(SocketAttribute.raw_socket)."""
+    def extra(self, attribute: Any, /) -> Any: ...
+
+# What names a socket: an fd, an object with fileno() (a socket), or an event loop's connection.
+_Socketlike: TypeAlias = int | _HasFileno | _HasExtraInfo | _HasSocket | _HasTypedAttributes
 
 class DarwinTcpState(enum.IntEnum):
     """macOS's TCP state numbers: xnu's t_state, the BSD numbering (TSI_S_* in <sys/proc_info.h>):
@@ -339,7 +358,7 @@ class SocketStat(PortableSocketStat):
     @property
     def socket_info(self) -> SocketInfo: ...
 
-def socketstat(fd: int | _HasFileno, *, details: bool = False) -> SocketStat:
+def socketstat(fd: _Socketlike, *, details: bool = False) -> SocketStat:
     """socketstat(fd, *, details=False) -> SocketStat
 
     Everything the kernel reports about one socket. ``fd`` is an int file descriptor or an object

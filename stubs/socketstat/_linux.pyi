@@ -4,7 +4,7 @@
 import enum
 import ipaddress
 import os
-from typing import ClassVar, Iterable, Literal, Protocol, final, type_check_only
+from typing import Any, ClassVar, Iterable, Literal, Protocol, TypeAlias, final, type_check_only
 
 from typing_extensions import Buffer
 
@@ -19,6 +19,25 @@ from socketstat._contract import (
 @type_check_only
 class _HasFileno(Protocol):
     def fileno(self) -> int: ...
+
+@type_check_only
+class _HasExtraInfo(Protocol):
+    """An asyncio transport or StreamWriter: its socket is get_extra_info("socket")."""
+    def get_extra_info(self, name: str, default: Any = None) -> Any: ...
+
+@type_check_only
+class _HasSocket(Protocol):
+    """A trio SocketStream: its socket is .socket."""
+    @property
+    def socket(self) -> _HasFileno: ...
+
+@type_check_only
+class _HasTypedAttributes(Protocol):
+    """An anyio socket stream: its socket is extra(SocketAttribute.raw_socket)."""
+    def extra(self, attribute: Any, /) -> Any: ...
+
+# What names a socket: an fd, an object with fileno() (a socket), or an event loop's connection.
+_Socketlike: TypeAlias = int | _HasFileno | _HasExtraInfo | _HasSocket | _HasTypedAttributes
 
 class LinuxTcpState(enum.IntEnum):
     """Linux's TCP state numbers (include/net/tcp_states.h): the raw ``tcpi_state``."""
@@ -368,7 +387,7 @@ class SocketStat(PortableSocketStat):
         what a listing has for UDP, UDP-Lite, raw and MPTCP sockets instead of unreceived; None
         elsewhere, bytes."""
 
-def socketstat(fd: int | _HasFileno, *, details: bool = False) -> SocketStat:
+def socketstat(fd: _Socketlike, *, details: bool = False) -> SocketStat:
     """Everything the kernel reports about one socket. ``fd`` is an int file descriptor or an object
     with ``fileno()``. ``details=True`` also reads the socket cookie, inode, SO_MEMINFO and the
     TCP congestion control name (four more syscalls).
@@ -377,7 +396,7 @@ def socketstat(fd: int | _HasFileno, *, details: bool = False) -> SocketStat:
     for one beyond a C int, and OSError (EBADF, ENOTSOCK, ...) naming the syscall that failed.
     """
 
-def tcp_info(fd: int | _HasFileno) -> TcpInfo:
+def tcp_info(fd: _Socketlike) -> TcpInfo:
     """Only ``struct tcp_info``: one getsockopt(TCP_INFO), the cheapest full view of a TCP socket.
     Raises OSError (ENOPROTOOPT or EOPNOTSUPP) for a socket that is not TCP, and the same
     TypeError, ValueError, OverflowError and OSError as socketstat() for bad input.
@@ -519,7 +538,7 @@ class Sampler:
     Threads may share a Sampler: sample() and delta() are atomic with respect to each other, but
     a Sample is refilled in place by the second sample() after it, whichever thread calls it.
     """
-    def __init__(self, fd: int | _HasFileno) -> None: ...
+    def __init__(self, fd: _Socketlike) -> None: ...
     @property
     def socket_info(self) -> SocketInfo:
         """The socket's identity, read once by the constructor."""

@@ -1,6 +1,7 @@
 """The whole portable contract, as users write it: must pass mypy --strict on every platform
 (the tests run it with --platform linux and --platform darwin)."""
 
+import asyncio
 import json
 import socket
 
@@ -54,3 +55,8 @@ def describe(stat: SocketStat) -> dict[str, object]:
 
 with socket.socket() as sock:
     print(describe(socketstat(sock)), describe(socketstat(sock.fileno(), details=True)))
+
+
+async def describe_stream(writer: asyncio.StreamWriter, transport: asyncio.Transport) -> None:
+    # An event loop's connection objects name their socket: no fileno() needed.
+    print(describe(socketstat(writer)), describe(socketstat(transport)))
