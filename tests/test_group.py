@@ -11,11 +11,15 @@ import gc
 import math
 import os
 import pickle
+import re
+import shutil
 import socket
+import subprocess
 import sys
 import threading
 import tracemalloc
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -170,6 +174,51 @@ def test_deltas_equal_the_bytes_transferred(family: socket.AddressFamily) -> Non
         for sockets in connections:
             for sock in sockets:
                 sock.close()
+
+
+# A child that samples the same five members once as a group and once with a Sampler each,
+# between marker writes that strace shows.
+SYSCALLS_CHILD = """
+import os, socket
+from socketstat import Sampler, SamplerGroup
+listener = socket.create_server(("127.0.0.1", 0))
+client = socket.create_connection(listener.getsockname())
+server, _ = listener.accept()
+udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+left, right = socket.socketpair()
+members = [client, server, listener, udp, left]
+group = SamplerGroup(members)
+samplers = [Sampler(member) for member in members]
+mark = os.open(os.devnull, os.O_WRONLY)
+os.write(mark, b"group")
+group.sample()
+os.write(mark, b"samplers")
+for sampler in samplers:
+    sampler.sample()
+os.write(mark, b"end")
+"""
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace shows the syscalls issued")
+def test_the_loop_issues_exactly_the_samplers_syscalls(tmp_path: Path) -> None:
+    trace = tmp_path / "trace"
+    subprocess.run(["strace", "-qq", "-e", "trace=getsockopt,ioctl,write", "-o", str(trace),
+                    sys.executable, "-c", SYSCALLS_CHILD], check=True, cwd=tmp_path, timeout=120)
+    calls: dict[str, list[str]] = {"group": [], "samplers": []}
+    phase = None
+    for line in trace.read_text().splitlines():
+        marker = re.match(r'write\(\d+, "(\w+)"', line)
+        if marker:
+            phase = marker.group(1) if marker.group(1) in calls else None
+        elif phase is not None:
+            # The call, its fd and request, without the buffers' contents (the state moves).
+            call = re.match(r"(\w+)\((\d+), (\w+)(?:, (\w+))?", line)
+            assert call is not None, line
+            calls[phase].append(" ".join(part for part in call.groups() if part))
+    assert calls["group"] == calls["samplers"]
+    # TCP_INFO + SIOCINQ + SIOCOUTQ for the two ends, TCP_INFO alone for the listener, the two
+    # ioctls for the UDP socket and the Unix one.
+    assert len(calls["group"]) == 3 + 3 + 1 + 2 + 2, calls["group"]
 
 
 def test_columns_are_read_without_a_copy_through_numpy(
