@@ -517,6 +517,7 @@ def test_objects_not_made_by_a_group_raise_instead_of_crashing() -> None:
         memoryview(Column.__new__(Column))
     with pytest.raises(TypeError):
         GroupSample.__new__(GroupSample)[0]
+    assert "0 members" in repr(GroupSample.__new__(GroupSample))
     with pytest.raises(TypeError):
         GroupDelta.__new__(GroupDelta)[0]
 
@@ -531,8 +532,9 @@ def test_nothing_is_picklable(loopback_pairs: list[socket.socket]) -> None:
 
 def test_columns_describe_themselves(loopback_pairs: list[socket.socket]) -> None:
     batch = SamplerGroup(loopback_pairs).sample()
-    assert batch._fields == tuple(column.name for column in batch.columns)
-    assert set(TCP_FIELDS) <= set(batch._fields)       # every tcp_info member is a column
+    names = [column.name for column in batch.columns]
+    assert all(getattr(batch, name) is column for name, column in zip(names, batch.columns))
+    assert set(TCP_FIELDS) <= set(names)               # every tcp_info member is a column
     for column in batch.columns:
         view = memoryview(column)
         assert (view.format, view.itemsize, len(view)) == (column.format, column.itemsize, 6)

@@ -572,7 +572,6 @@ class GroupSample:
     the group's members (``SamplerGroup.index()``); ``sample[i]`` is member i's Sample (a
     copy), or raises its error. Refilled in place by every ``sample()``: the group returns
     this same object each time."""
-    _fields: ClassVar[tuple[str, ...]]
     def __init__(self, *args: object, **kwargs: object) -> None: ...
     def __len__(self) -> int: ...
     def __getitem__(self, index: int) -> Sample:
@@ -581,7 +580,7 @@ class GroupSample:
         IndexError past the members."""
     @property
     def columns(self) -> tuple[Column, ...]:
-        """Every Column, in ``_fields`` order."""
+        """Every Column, in storage order (each one's ``name`` is its attribute)."""
     @property
     def status(self) -> Column:
         """GroupStatus: OK, FAILED, CHANGED or NOT_SAMPLED; the other columns of a member not OK
@@ -845,7 +844,6 @@ class GroupDelta:
     """What changed for every member between the group's two newest samples, one Column per
     figure, indexed as the group's members; ``delta[i]`` is member i's SampleDelta (built from
     the columns), or raises why it has none. Refilled in place by every ``delta()``."""
-    _fields: ClassVar[tuple[str, ...]]
     def __init__(self, *args: object, **kwargs: object) -> None: ...
     def __len__(self) -> int: ...
     def __getitem__(self, index: int) -> SampleDelta:
@@ -854,7 +852,7 @@ class GroupDelta:
         TCP, or fewer than two samples), and IndexError past the members."""
     @property
     def columns(self) -> tuple[Column, ...]:
-        """Every Column, in ``_fields`` order."""
+        """Every Column, in storage order (each one's ``name`` is its attribute)."""
     @property
     def status(self) -> Column:
         """GroupStatus: OK, FAILED or CHANGED (the newest sample's, or a byte counter went
