@@ -231,6 +231,46 @@ int ssb_count(int path, int fd)
     return ssb_calls;
 }
 
+/* SamplerGroup.sample()'s floor: for every fd in turn, the sampler's syscalls (ssb_sample) into
+ * that fd's own row of an array, as a C program sampling many sockets keeps each one's result,
+ * `passes` times over all of them; the elapsed nanoseconds, or -1 (see ssb_failed_*). The rows
+ * are the caller's (ssb_group_rows), allocated outside the timing. */
+struct ssb_group_row {
+    union { unsigned char bytes[SSB_TCP_INFO_SIZE]; uint64_t align; } tcp;
+    socklen_t tcp_length;
+    int unreceived;
+    int unsent;
+    struct timespec taken;
+};
+
+size_t ssb_group_row_size(void) { return sizeof(struct ssb_group_row); }
+
+int64_t ssb_group_run(const int *fds, int count, struct ssb_group_row *rows, int64_t passes)
+{
+    int64_t pass, start, stop;
+    socklen_t length;
+    int i;
+    ssb_failed_step = 0;
+    start = now_ns();
+    for (pass = 0; pass < passes; pass++) {
+        for (i = 0; i < count; i++) {
+            struct ssb_group_row *row = &rows[i];
+            length = SSB_TCP_INFO_SIZE;
+            if (getsockopt(fds[i], IPPROTO_TCP, TCP_INFO, row->tcp.bytes, &length) != 0)
+                FAIL(3);
+            row->tcp_length = length;
+            if (ioctl(fds[i], SIOCINQ, &row->unreceived) != 0)
+                FAIL(5);
+            if (ioctl(fds[i], SIOCOUTQ, &row->unsent) != 0)
+                FAIL(6);
+            clock_gettime(CLOCK_MONOTONIC, &row->taken);
+        }
+    }
+    stop = now_ns();
+    ssb_sink += (uint64_t)rows[0].unreceived + rows[0].tcp.bytes[0];
+    return stop - start;
+}
+
 int ssb_failed_call(void) { return ssb_failed_step; }
 int ssb_failed_error(void) { return ssb_failed_errno; }
 

@@ -63,6 +63,21 @@ class FloorLibrary:
             raise FloorError(self._failure(path, fd))
         return calls
 
+    def group_batch(self, fds: list[int], *, release_gil: bool = True) -> Callable[[int], int]:
+        """run(passes) -> nanoseconds of ssb_group_run over fds (SamplerGroup.sample()'s floor),
+        its rows allocated here, once; through CDLL (the GIL released around each batch) or
+        PyDLL (held)."""
+        array = (ctypes.c_int * len(fds))(*fds)
+        rows = ctypes.create_string_buffer(self.released.ssb_group_row_size() * max(1, len(fds)))
+        function = (self.released if release_gil else self.held).ssb_group_run
+
+        def run(passes: int) -> int:
+            elapsed: int = function(array, len(fds), rows, passes)
+            if elapsed < 0:
+                raise FloorError(self._failure(SAMPLER, fds[0]))
+            return elapsed
+        return run
+
     def _failure(self, path: int, fd: int) -> str:
         step = self.released.ssb_failed_call()
         error = self.released.ssb_failed_error()
@@ -83,6 +98,11 @@ def _declare(library: ctypes.CDLL) -> None:
     library.ssb_callgrind_start.restype = None
     library.ssb_callgrind_stop.argtypes = [ctypes.c_char_p]
     library.ssb_callgrind_stop.restype = None
+    library.ssb_group_row_size.argtypes = []
+    library.ssb_group_row_size.restype = ctypes.c_size_t
+    library.ssb_group_run.argtypes = [ctypes.POINTER(ctypes.c_int), ctypes.c_int, ctypes.c_void_p,
+                                      ctypes.c_int64]
+    library.ssb_group_run.restype = ctypes.c_int64
     library.ssb_has_callgrind.argtypes = []
     library.ssb_has_callgrind.restype = ctypes.c_int
 

@@ -222,21 +222,25 @@ def markdown(result: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Re-render a saved run (the per-call suite's or the listing benchmark's):
+    """Re-render a saved run (the per-call suite's, the listing or the group benchmark's):
     python -m benchmarks.report RUN.json [--markdown]."""
     import argparse
     import json
     from pathlib import Path
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks.report", description=main.__doc__)
-    parser.add_argument("run", type=Path, help="a file written by python -m benchmarks [listing] "
-                                               "--json")
+    parser.add_argument("run", type=Path, help="a file written by python -m benchmarks "
+                                               "[listing|group] --json")
     parser.add_argument("--markdown", action="store_true", help="markdown instead of plain text")
     arguments = parser.parse_args(argv)
     result = json.loads(arguments.run.read_text())
     if result.get("tool") == "socketstat listing benchmark (python -m benchmarks listing)":
         from benchmarks import listing
         print(listing.markdown(result) if arguments.markdown else listing.text(result))
+        return 0
+    if result.get("tool") == "socketstat group benchmark (python -m benchmarks group)":
+        from benchmarks import group
+        print(group.markdown(result) if arguments.markdown else group.text(result))
         return 0
     print(markdown(result) if arguments.markdown else text(result))
     return 0

@@ -22,12 +22,17 @@ from socketstat._contract import Address as Address
 if sys.platform.startswith("linux"):
     try:
         from socketstat._linux import (
+            Column as Column,
+            GroupDelta as GroupDelta,
+            GroupSample as GroupSample,
+            GroupStatus as GroupStatus,
             Listing as Listing,
             LinuxTcpState as LinuxTcpState,
             MemInfo as MemInfo,
             Sample as Sample,
             SampleDelta as SampleDelta,
             Sampler as Sampler,
+            SamplerGroup as SamplerGroup,
             SocketInfo as SocketInfo,
             SocketStat as SocketStat,
             TcpInfo as ConnectionInfo,
@@ -44,6 +49,7 @@ if sys.platform.startswith("linux"):
         "SocketChangedError",
         "LinuxTcpState", "MemInfo", "Sample", "SampleDelta", "Sampler", "TcpInfo", "tcp_info",
         "sockets", "Listing", "SocketOwner", "SocketsSampler", "SocketsSample",
+        "SamplerGroup", "GroupSample", "GroupDelta", "GroupStatus", "Column",
     ]
 elif sys.platform == "darwin":
     try:

@@ -82,14 +82,18 @@ include "_linux_records.pxi"
 # ---------------------------------------------------------------------------------------------
 # What the records compute
 
+cdef inline size_t tcp_info_zero_rest(socketstat_tcp_info *info, size_t length) noexcept nogil:
+    """The one step every source ends with, once ``length`` bytes of the struct came from it
+    (getsockopt writes into it; tcp_info_from_buffer copies): zero the rest and return how much
+    was real, so a member past it reads None."""
+    length = min(length, sizeof(socketstat_tcp_info))
+    if length < sizeof(socketstat_tcp_info):
+        memset((<char *>info) + length, 0, sizeof(socketstat_tcp_info) - length)
+    return length
+
+
 cdef inline void tcp_info_filled(TcpInfo record, size_t length) noexcept:
-    """The one step every source ends with, once ``length`` bytes of the record's struct came
-    from it (getsockopt writes into the record; tcp_info_from_buffer copies): zero the rest and
-    remember how much was real, so a member past it reads None."""
-    record._length = min(length, sizeof(socketstat_tcp_info))
-    if record._length < sizeof(socketstat_tcp_info):
-        memset((<char *>&record._info) + record._length, 0,
-               sizeof(socketstat_tcp_info) - record._length)
+    record._length = tcp_info_zero_rest(&record._info, length)
 
 
 cdef TcpInfo tcp_info_from_buffer(const void *buffer, size_t length):
@@ -177,27 +181,34 @@ _CALL_NAMES = (
 # runs, p99 calls at the 5 ms switch interval) where one that holds it splits the interpreter
 # evenly. Measured by benchmarks/gil.py; the stdlib's socket.getsockopt holds it too.
 
-cdef inline int read_tcp_info(int fd, TcpInfo record) noexcept:
-    """getsockopt(TCP_INFO) straight into the record, with the newest layout's size; 0 or the
-    errno."""
-    cdef socklen_t length = sizeof(socketstat_tcp_info)
-    if getsockopt(fd, IPPROTO_TCP, TCP_INFO, &record._info, &length) != 0:
+cdef inline int read_tcp_info_into(int fd, socketstat_tcp_info *info, size_t *length) noexcept nogil:
+    """getsockopt(TCP_INFO) straight into ``info``, with the newest layout's size; 0 or the
+    errno. Sampler.sample() and SamplerGroup.sample() both read through this and read_queues,
+    so the group issues exactly the Sampler's syscalls."""
+    cdef socklen_t returned = sizeof(socketstat_tcp_info)
+    if getsockopt(fd, IPPROTO_TCP, TCP_INFO, info, &returned) != 0:
         return errno
-    tcp_info_filled(record, length)
+    length[0] = tcp_info_zero_rest(info, returned)
     return 0
 
 
-cdef inline Call read_queues(int fd, TcpInfo tcp, Queues *queues, int *error) noexcept:
-    """SIOCINQ and SIOCOUTQ. Both answer EINVAL on a listening socket (tcp_ioctl, unix_ioctl):
-    there is no byte stream, so both are 0, and for TCP the accept queue is in tcp_info."""
+cdef inline int read_tcp_info(int fd, TcpInfo record) noexcept:
+    return read_tcp_info_into(fd, &record._info, &record._length)
+
+
+cdef inline Call read_queues(int fd, const socketstat_tcp_info *tcp, Queues *queues,
+                             int *error) noexcept nogil:
+    """SIOCINQ and SIOCOUTQ (``tcp``: the socket's tcp_info just read, NULL if not TCP). Both
+    answer EINVAL on a listening socket (tcp_ioctl, unix_ioctl): there is no byte stream, so
+    both are 0, and for TCP the accept queue is in tcp_info."""
     queues.unreceived = 0
     queues.unsent = 0
-    queues.listening = tcp is not None and tcp._info.tcpi_state == TCP_LISTEN
+    queues.listening = tcp != NULL and tcp.tcpi_state == TCP_LISTEN
     if queues.listening:
         return CALL_NONE
     if ioctl(fd, SIOCINQ, &queues.unreceived) != 0:
         # EINVAL from a socket whose TCP_INFO said it was not listening: see _raise_read_error.
-        if errno != EINVAL or tcp is not None:
+        if errno != EINVAL or tcp != NULL:
             error[0] = errno
             return CALL_SIOCINQ
         queues.listening = True
@@ -297,7 +308,7 @@ def socketstat(fd, *, bint details=False):
         _raise_changed(f"protocol {info._protocol} on a socket of type {info._type} that does not "
                        "answer TCP_INFO")
 
-    failed = read_queues(descriptor, tcp, &queues, &failure)
+    failed = read_queues(descriptor, NULL if tcp is None else &tcp._info, &queues, &failure)
     if failed != CALL_NONE:
         _raise_read_error(failed, failure)
 
@@ -464,7 +475,8 @@ cdef class Sampler:
             if failure != 0:
                 failed = CALL_TCP_INFO
         if failed == CALL_NONE:
-            failed = read_queues(self._fd, sample._connection_info, &sample._queues, &failure)
+            failed = read_queues(self._fd, &sample._connection_info._info if self._tcp else NULL,
+                                 &sample._queues, &failure)
         if failed != CALL_NONE:
             # The Sample being refilled now holds a mix of two moments: never show it.
             self._samples_taken = min(self._samples_taken, 1)
@@ -497,4 +509,5 @@ cdef class Sampler:
                         "its samples' to_dict() instead")
 
 
+include "_linux_group.pxi"
 include "_linux_diag.pxi"

@@ -49,7 +49,7 @@ cdef inline object _plain_address(object family, object address):
 # other value goes through value().
 
 from cpython.long cimport PyLong_CheckExact
-from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 
 
 

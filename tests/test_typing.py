@@ -76,6 +76,14 @@ def test_listing_states_are_typed() -> None:
         result.stdout
 
 
+def test_wrong_group_usage_fails() -> None:
+    result = mypy("--strict", "--platform", "linux", str(HERE / "linux_wrong_group.py"))
+    assert result.returncode == 1
+    assert 'Argument 1 to "add" of "SamplerGroup" has incompatible type "str"' in result.stdout, \
+        result.stdout
+    assert 'Value of type "Column" is not indexable' in result.stdout, result.stdout
+
+
 def test_raw_members_are_per_platform() -> None:
     # A raw struct member through the portable names: fine for Linux, refused for macOS.
     result = mypy("--strict", "--platform", "linux", str(HERE / "linux_raw_member.py"))

@@ -111,3 +111,29 @@ def portable(rows: tuple[Portable, ...], expressions: dict[str, str]) -> tuple[t
     """A record's portable rows, in contract order, each with this backend's expression; a row
     the backend does not compute is a KeyError at render time, never a silent gap."""
     return tuple((row, expressions[row.name]) for row in rows)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a SamplerGroup: a C array with one item per member, exported through the
+    buffer protocol. ``field`` names and documents it (the stub's property); ``read`` is the
+    Cython expression that reads the member's value from its row ``row`` (a sample column), or
+    "" for one that delta() computes; ``end`` is the Cython expression for the bytes of
+    tcp_info the kernel must have returned for the value to be present ("" for a column that
+    does not come from tcp_info)."""
+
+    field: Field
+    read: str = ""
+    end: str = ""
+
+    @property
+    def format(self) -> str:
+        """The buffer protocol's format code of the C type (struct module syntax, native)."""
+        return FORMATS[self.field.ctype]
+
+
+# The format code of each C type a column holds (the struct module's native codes, which
+# memoryview and numpy.asarray read: B uint8, H uint16, I uint32, Q uint64, i int32, q int64,
+# d double).
+FORMATS = {"uint8_t": "B", "uint16_t": "H", "uint32_t": "I", "uint64_t": "Q", "int": "i",
+           "int64_t": "q", "double": "d"}

@@ -311,6 +311,30 @@ def write_pxi(os_name: str) -> Path:
     return target
 
 
+def column_properties(record: Record) -> str:
+    """A GroupSample's or GroupDelta's properties: the table's column i is self._columns[i]."""
+    return "\n".join(_property(field.name, record.docstring(field), f"self._columns[{index}]")
+                     for index, field in enumerate(record.fields))
+
+
+def render_group_pxi() -> str:
+    """SamplerGroup's columns (Linux): linux_group.pxi.in rendered from linux.py's tables."""
+    template_path = HERE / "linux_group.pxi.in"
+    template = _tempita().Template(template_path.read_text(), name=str(template_path))
+    namespace = dict(vars(linux), column_properties=column_properties, enum_class=enum_class)
+    header = f"# Generated from socketstat/codegen/{template_path.name} by render.py: do not edit.\n"
+    return header + str(template.substitute(namespace))
+
+
+def write_group_pxi() -> Path:
+    """Render SamplerGroup's columns for the build, as write_pxi() does the records."""
+    target = PACKAGE / "_linux_group_columns.pxi"
+    text = render_group_pxi()
+    if not target.exists() or target.read_text() != text:
+        target.write_text(text)
+    return target
+
+
 # ---------------------------------------------------------------------------------------------
 # Stubs
 

@@ -4,7 +4,17 @@
 import enum
 import ipaddress
 import os
-from typing import Any, ClassVar, Iterable, Literal, Protocol, TypeAlias, final, type_check_only
+from typing import (
+    Any,
+    ClassVar,
+    Iterable,
+    Iterator,
+    Literal,
+    Protocol,
+    TypeAlias,
+    final,
+    type_check_only,
+)
 
 from typing_extensions import Buffer
 
@@ -556,3 +566,422 @@ class Sampler:
         """The difference between the two newest samples. Raises ValueError before two samples and
         for a socket that is not TCP (only TCP keeps the counters), and SocketChangedError when a
         byte counter went backwards: the fd names another socket now."""
+
+class GroupStatus(enum.IntEnum):
+    """What a SamplerGroup holds for a member: the values of a GroupSample's or GroupDelta's ``status`` column."""
+    OK = 0
+    FAILED = 1
+    CHANGED = 2
+    NOT_SAMPLED = 3
+    NOT_TCP = 4
+
+@final
+class Column(Buffer):
+    """One figure of every member of a SamplerGroup: a read-only, contiguous C array exported
+    through the buffer protocol (``memoryview(column)``, ``numpy.asarray(column)``: no copy),
+    one item per member, in the group's order. Its ``format`` is the struct module's native
+    code: B uint8, H uint16, I uint32, Q uint64, i int32, q int64, d double. While a buffer of
+    any column is exported, the group refuses add() and remove() (BufferError)."""
+    def __init__(self, *args: object, **kwargs: object) -> None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def end(self) -> int | None: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def format(self) -> str:
+        """The items' format code (the struct module's native syntax)."""
+    @property
+    def itemsize(self) -> int:
+        """Bytes per item."""
+    def __len__(self) -> int: ...
+
+@final
+class GroupSample:
+    """The newest sample of every member of a SamplerGroup, one Column per figure, indexed as
+    the group's members (``SamplerGroup.index()``); ``sample[i]`` is member i's Sample (a
+    copy), or raises its error. Refilled in place by every ``sample()``: the group returns
+    this same object each time."""
+    def __init__(self, *args: object, **kwargs: object) -> None: ...
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int) -> Sample:
+        """Member ``index``'s Sample, a copy of its row: raises its OSError or
+        SocketChangedError when its read failed, ValueError before its first sample, and
+        IndexError past the members."""
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """Every Column, in storage order (each one's ``name`` is its attribute)."""
+    @property
+    def status(self) -> Column:
+        """GroupStatus: OK, FAILED, CHANGED or NOT_SAMPLED; the other columns of a member not OK
+        are absent [format 'B', uint8_t]."""
+    @property
+    def errno(self) -> Column:
+        """the errno of the member's failed syscall (FAILED, CHANGED), else 0 [format 'i', int]."""
+    @property
+    def monotonic_ns(self) -> Column:
+        """when the member was read: CLOCK_MONOTONIC, the clock of time.monotonic_ns() [format 'q',
+        int64_t], nanoseconds."""
+    @property
+    def unreceived(self) -> Column:
+        """bytes waiting to be read, as Sample.unreceived (ioctl SIOCINQ; 0 when listening) [format
+        'i', int], bytes."""
+    @property
+    def unsent(self) -> Column:
+        """bytes not yet acknowledged, as Sample.unsent (ioctl SIOCOUTQ; 0 when listening) [format
+        'i', int], bytes."""
+    @property
+    def listening(self) -> Column:
+        """1 for a listening socket, whose queues read 0 (a TCP listener's accept queue is
+        tcpi_unacked, its limit tcpi_sacked) [format 'B', uint8_t]."""
+    @property
+    def length(self) -> Column:
+        """bytes of struct tcp_info the kernel returned; 0 for a member that is not TCP or not OK.
+        A tcpi_* column's value is present where length >= its Column.end [format 'I', uint32_t],
+        bytes."""
+    @property
+    def tcpi_state(self) -> Column:
+        """TCP state, Linux numbering (LinuxTcpState's values) [format 'B', uint8_t]."""
+    @property
+    def tcpi_ca_state(self) -> Column:
+        """congestion-avoidance state: 0 Open, 1 Disorder, 2 CWR, 3 Recovery, 4 Loss [format 'B',
+        uint8_t]."""
+    @property
+    def tcpi_retransmits(self) -> Column:
+        """RTO retransmits of the current segment [format 'B', uint8_t]."""
+    @property
+    def tcpi_probes(self) -> Column:
+        """unanswered zero-window or keepalive probes [format 'B', uint8_t]."""
+    @property
+    def tcpi_backoff(self) -> Column:
+        """RTO exponential backoff count [format 'B', uint8_t]."""
+    @property
+    def tcpi_options(self) -> Column:
+        """TCPI_OPT_* bits: 1 timestamps, 2 SACK, 4 wscale, 8 ECN, 16 ECN seen, 32 SYN data, 64
+        usec timestamps [format 'B', uint8_t]."""
+    @property
+    def tcpi_snd_wscale(self) -> Column:
+        """send window scale shift (4-bit field) [format 'B', uint8_t]."""
+    @property
+    def tcpi_rcv_wscale(self) -> Column:
+        """receive window scale shift (4-bit field) [format 'B', uint8_t]."""
+    @property
+    def tcpi_delivery_rate_app_limited(self) -> Column:
+        """1 if tcpi_delivery_rate was measured while application-limited (1-bit field, Linux 4.9;
+        0 before) [format 'B', uint8_t]."""
+    @property
+    def tcpi_fastopen_client_fail(self) -> Column:
+        """TFO client failure reason, TFO_* (2-bit field, Linux 5.5; 0 before) [format 'B',
+        uint8_t]."""
+    @property
+    def tcpi_rto(self) -> Column:
+        """retransmission timeout [format 'I', uint32_t], microseconds."""
+    @property
+    def tcpi_ato(self) -> Column:
+        """delayed-ACK timeout [format 'I', uint32_t], microseconds."""
+    @property
+    def tcpi_snd_mss(self) -> Column:
+        """send MSS [format 'I', uint32_t], bytes."""
+    @property
+    def tcpi_rcv_mss(self) -> Column:
+        """receive MSS estimate [format 'I', uint32_t], bytes."""
+    @property
+    def tcpi_unacked(self) -> Column:
+        """segments sent and not acknowledged (LISTEN: accept queue length) [format 'I', uint32_t]."""
+    @property
+    def tcpi_sacked(self) -> Column:
+        """segments SACKed (LISTEN: accept queue limit) [format 'I', uint32_t]."""
+    @property
+    def tcpi_lost(self) -> Column:
+        """segments presumed lost [format 'I', uint32_t]."""
+    @property
+    def tcpi_retrans(self) -> Column:
+        """segments retransmitted and not yet acknowledged [format 'I', uint32_t]."""
+    @property
+    def tcpi_fackets(self) -> Column:
+        """unused since 4.15, always 0 [format 'I', uint32_t]."""
+    @property
+    def tcpi_last_data_sent(self) -> Column:
+        """time since data was last sent [format 'I', uint32_t], milliseconds."""
+    @property
+    def tcpi_last_ack_sent(self) -> Column:
+        """not kept by the kernel, always 0 [format 'I', uint32_t]."""
+    @property
+    def tcpi_last_data_recv(self) -> Column:
+        """time since data was last received [format 'I', uint32_t], milliseconds."""
+    @property
+    def tcpi_last_ack_recv(self) -> Column:
+        """time since an ACK was last received [format 'I', uint32_t], milliseconds."""
+    @property
+    def tcpi_pmtu(self) -> Column:
+        """path MTU [format 'I', uint32_t], bytes."""
+    @property
+    def tcpi_rcv_ssthresh(self) -> Column:
+        """receive slow-start threshold (window clamp) [format 'I', uint32_t], bytes."""
+    @property
+    def tcpi_rtt(self) -> Column:
+        """smoothed RTT [format 'I', uint32_t], microseconds."""
+    @property
+    def tcpi_rttvar(self) -> Column:
+        """RTT mean deviation [format 'I', uint32_t], microseconds."""
+    @property
+    def tcpi_snd_ssthresh(self) -> Column:
+        """slow-start threshold (>= 0xFFFF: infinite) [format 'I', uint32_t], segments."""
+    @property
+    def tcpi_snd_cwnd(self) -> Column:
+        """congestion window [format 'I', uint32_t], segments."""
+    @property
+    def tcpi_advmss(self) -> Column:
+        """advertised MSS [format 'I', uint32_t], bytes."""
+    @property
+    def tcpi_reordering(self) -> Column:
+        """reordering metric [format 'I', uint32_t], segments."""
+    @property
+    def tcpi_rcv_rtt(self) -> Column:
+        """receiver-side RTT estimate [format 'I', uint32_t], microseconds."""
+    @property
+    def tcpi_rcv_space(self) -> Column:
+        """receive buffer space estimate [format 'I', uint32_t], bytes."""
+    @property
+    def tcpi_total_retrans(self) -> Column:
+        """segments retransmitted over the connection's life [format 'I', uint32_t]."""
+    @property
+    def tcpi_pacing_rate(self) -> Column:
+        """pacing rate (2**64-1: unlimited) [format 'Q', uint64_t], bytes/s; Linux 3.15."""
+    @property
+    def tcpi_max_pacing_rate(self) -> Column:
+        """SO_MAX_PACING_RATE (2**64-1: unlimited) [format 'Q', uint64_t], bytes/s; Linux 3.15."""
+    @property
+    def tcpi_bytes_acked(self) -> Column:
+        """bytes acknowledged by the peer (RFC 4898 tcpEStatsAppHCThruOctetsAcked) [format 'Q',
+        uint64_t]; Linux 4.1."""
+    @property
+    def tcpi_bytes_received(self) -> Column:
+        """bytes received and acknowledged (RFC 4898 tcpEStatsAppHCThruOctetsReceived) [format 'Q',
+        uint64_t]; Linux 4.1."""
+    @property
+    def tcpi_segs_out(self) -> Column:
+        """segments sent, retransmissions and pure ACKs included [format 'I', uint32_t]; Linux 4.2."""
+    @property
+    def tcpi_segs_in(self) -> Column:
+        """segments received [format 'I', uint32_t]; Linux 4.2."""
+    @property
+    def tcpi_notsent_bytes(self) -> Column:
+        """bytes in the send queue not yet sent [format 'I', uint32_t]; Linux 4.6."""
+    @property
+    def tcpi_min_rtt(self) -> Column:
+        """minimum RTT seen (2**32-1: none yet) [format 'I', uint32_t], microseconds; Linux 4.6."""
+    @property
+    def tcpi_data_segs_in(self) -> Column:
+        """segments received carrying data [format 'I', uint32_t]; Linux 4.6."""
+    @property
+    def tcpi_data_segs_out(self) -> Column:
+        """segments sent carrying data, retransmissions included [format 'I', uint32_t]; Linux 4.6."""
+    @property
+    def tcpi_delivery_rate(self) -> Column:
+        """most recent delivery rate sample [format 'Q', uint64_t], bytes/s; Linux 4.9."""
+    @property
+    def tcpi_busy_time(self) -> Column:
+        """time busy sending data [format 'Q', uint64_t], microseconds; Linux 4.10."""
+    @property
+    def tcpi_rwnd_limited(self) -> Column:
+        """time limited by the peer's receive window [format 'Q', uint64_t], microseconds; Linux
+        4.10."""
+    @property
+    def tcpi_sndbuf_limited(self) -> Column:
+        """time limited by the send buffer [format 'Q', uint64_t], microseconds; Linux 4.10."""
+    @property
+    def tcpi_delivered(self) -> Column:
+        """segments delivered, out-of-order ones included [format 'I', uint32_t]; Linux 4.18."""
+    @property
+    def tcpi_delivered_ce(self) -> Column:
+        """segments delivered with an ECN CE mark [format 'I', uint32_t]; Linux 4.18."""
+    @property
+    def tcpi_bytes_sent(self) -> Column:
+        """bytes sent, retransmissions included (RFC 4898 tcpEStatsPerfHCDataOctetsOut) [format
+        'Q', uint64_t]; Linux 4.19."""
+    @property
+    def tcpi_bytes_retrans(self) -> Column:
+        """bytes retransmitted (RFC 4898 tcpEStatsPerfOctetsRetrans) [format 'Q', uint64_t]; Linux
+        4.19."""
+    @property
+    def tcpi_dsack_dups(self) -> Column:
+        """DSACK blocks received (RFC 4898 tcpEStatsStackDSACKDups) [format 'I', uint32_t]; Linux
+        4.19."""
+    @property
+    def tcpi_reord_seen(self) -> Column:
+        """reordering events seen [format 'I', uint32_t]; Linux 4.19."""
+    @property
+    def tcpi_rcv_ooopack(self) -> Column:
+        """out-of-order segments received [format 'I', uint32_t]; Linux 5.4."""
+    @property
+    def tcpi_snd_wnd(self) -> Column:
+        """peer's advertised receive window after scaling [format 'I', uint32_t], bytes; Linux 5.4."""
+    @property
+    def tcpi_rcv_wnd(self) -> Column:
+        """our advertised receive window after scaling [format 'I', uint32_t], bytes; Linux 6.2."""
+    @property
+    def tcpi_rehash(self) -> Column:
+        """PLB or timeout triggered rehash attempts [format 'I', uint32_t]; Linux 6.2."""
+    @property
+    def tcpi_total_rto(self) -> Column:
+        """RTO timeouts over the connection's life [format 'H', uint16_t]; Linux 6.7."""
+    @property
+    def tcpi_total_rto_recoveries(self) -> Column:
+        """RTO recoveries, an unfinished one included [format 'H', uint16_t]; Linux 6.7."""
+    @property
+    def tcpi_total_rto_time(self) -> Column:
+        """time spent in RTO recoveries [format 'I', uint32_t], milliseconds; Linux 6.7."""
+    @property
+    def tcpi_received_ce(self) -> Column:
+        """segments received with an ECN CE mark [format 'I', uint32_t]; Linux 6.18."""
+    @property
+    def tcpi_delivered_e1_bytes(self) -> Column:
+        """AccECN: payload bytes delivered with ECT(1) [format 'I', uint32_t]; Linux 6.18."""
+    @property
+    def tcpi_delivered_e0_bytes(self) -> Column:
+        """AccECN: payload bytes delivered with ECT(0) [format 'I', uint32_t]; Linux 6.18."""
+    @property
+    def tcpi_delivered_ce_bytes(self) -> Column:
+        """AccECN: payload bytes delivered with CE [format 'I', uint32_t]; Linux 6.18."""
+    @property
+    def tcpi_received_e1_bytes(self) -> Column:
+        """AccECN: payload bytes received with ECT(1) [format 'I', uint32_t]; Linux 6.18."""
+    @property
+    def tcpi_received_e0_bytes(self) -> Column:
+        """AccECN: payload bytes received with ECT(0) [format 'I', uint32_t]; Linux 6.18."""
+    @property
+    def tcpi_received_ce_bytes(self) -> Column:
+        """AccECN: payload bytes received with CE [format 'I', uint32_t]; Linux 6.18."""
+    @property
+    def tcpi_accecn_fail_mode(self) -> Column:
+        """AccECN failure bits, TCP_ACCECN_*_FAIL_* (a 4-bit field from 7.0) [format 'H',
+        uint16_t]; Linux 6.18."""
+    @property
+    def tcpi_accecn_opt_seen(self) -> Column:
+        """AccECN option seen: 0 not, 1 empty, 2 counter, 3 fail (a 2-bit field from 7.0) [format
+        'H', uint16_t]; Linux 6.18."""
+    @property
+    def tcpi_ecn_mode(self) -> Column:
+        """ECN mode: 0 disabled, 1 RFC 3168, 2 AccECN, 3 pending (2-bit field) [format 'I',
+        uint32_t]; Linux 7.0."""
+    @property
+    def tcpi_options2(self) -> Column:
+        """more TCPI_OPTION2_* bits (24-bit field) [format 'I', uint32_t]; Linux 7.0."""
+
+@final
+class GroupDelta:
+    """What changed for every member between the group's two newest samples, one Column per
+    figure, indexed as the group's members; ``delta[i]`` is member i's SampleDelta (built from
+    the columns), or raises why it has none. Refilled in place by every ``delta()``."""
+    def __init__(self, *args: object, **kwargs: object) -> None: ...
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int) -> SampleDelta:
+        """Member ``index``'s SampleDelta: raises its OSError or SocketChangedError (its newest
+        sample failed, or a byte counter went backwards), ValueError when it has no delta (not
+        TCP, or fewer than two samples), and IndexError past the members."""
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """Every Column, in storage order (each one's ``name`` is its attribute)."""
+    @property
+    def status(self) -> Column:
+        """GroupStatus: OK, FAILED or CHANGED (the newest sample's, or a byte counter went
+        backwards), NOT_SAMPLED, NOT_TCP [format 'B', uint8_t]."""
+    @property
+    def errno(self) -> Column:
+        """the errno of the newest sample's failed syscall (FAILED, CHANGED), else 0 [format 'i',
+        int]."""
+    @property
+    def elapsed(self) -> Column:
+        """time between the two samples; NaN where the status is not OK [format 'd', double],
+        seconds."""
+    @property
+    def bytes_acked(self) -> Column:
+        """bytes acknowledged by the peer in the interval; 0 where the status is not OK [format
+        'Q', uint64_t], bytes."""
+    @property
+    def bytes_sent(self) -> Column:
+        """bytes sent in the interval, retransmissions included; 0 where the status is not OK
+        [format 'Q', uint64_t], bytes."""
+    @property
+    def bytes_received(self) -> Column:
+        """bytes received in the interval; 0 where the status is not OK [format 'Q', uint64_t],
+        bytes."""
+    @property
+    def bytes_retransmitted(self) -> Column:
+        """bytes retransmitted in the interval; 0 where the status is not OK [format 'Q',
+        uint64_t], bytes."""
+    @property
+    def segments_out(self) -> Column:
+        """segments sent in the interval, retransmissions and pure ACKs included; 0 where the
+        status is not OK [format 'I', uint32_t], segments."""
+    @property
+    def segments_in(self) -> Column:
+        """segments received in the interval; 0 where the status is not OK [format 'I', uint32_t],
+        segments."""
+    @property
+    def segments_retransmitted(self) -> Column:
+        """segments retransmitted in the interval; 0 where the status is not OK [format 'I',
+        uint32_t], segments."""
+    @property
+    def delivery_rate(self) -> Column:
+        """bytes acknowledged per second over the interval; NaN where the status is not OK [format
+        'd', double], bytes/s."""
+    @property
+    def send_rate(self) -> Column:
+        """bytes sent (retransmissions included) per second over the interval; NaN where the status
+        is not OK [format 'd', double], bytes/s."""
+    @property
+    def receive_rate(self) -> Column:
+        """bytes received per second over the interval; NaN where the status is not OK [format 'd',
+        double], bytes/s."""
+
+@final
+class SamplerGroup:
+    """Samples many sockets at once: one C loop over the members, issuing for each exactly the
+    syscalls Sampler.sample() issues (getsockopt(TCP_INFO) for TCP, ioctl(SIOCINQ),
+    ioctl(SIOCOUTQ)), into storage allocated when members are added; sample() allocates
+    nothing. The results are columns (GroupSample, GroupDelta): one contiguous C array per
+    figure, read through the buffer protocol without a copy, plus a record per member.
+
+    Members are int fds, objects with ``fileno()`` or event loops' streams (kept referenced,
+    so a socket is not closed under the group; an int fd must stay open and not be reused).
+    Each one's identity is read once, by the socketstat() call add() makes. A member whose
+    read fails (its fd was closed, or now names another socket) is marked in the status and
+    errno columns, and the others are read. remove() moves the last member into the removed
+    one's place.
+
+    While a buffer of any column is exported (a memoryview or NumPy array of it is alive),
+    add() and remove() raise BufferError: release the views first. Threads may share a group:
+    every method is atomic with respect to the others (a critical section on the group, as
+    for Sampler); the GIL is held through the loop.
+    """
+    def __init__(self, socks: Iterable[_Socketlike] = ()) -> None: ...
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[_Socketlike]:
+        """The members as they were added (an fd or the object), in column order."""
+    def __contains__(self, sock: object, /) -> bool: ...
+    def index(self, sock: _Socketlike) -> int:
+        """Where a member's values are in the columns; KeyError if it is not a member."""
+    def socket_info(self, sock: _Socketlike) -> SocketInfo:
+        """A member's identity, read once by add()."""
+    def add(self, sock: _Socketlike) -> None:
+        """Add a socket (an int fd or an object with fileno()): reads its identity now and
+        allocates its storage. Raises what socketstat(sock) raises for a bad fd (TypeError,
+        ValueError, OSError), ValueError if its fd is already a member, and BufferError while
+        a column is viewed; the group is unchanged then."""
+    def remove(self, sock: _Socketlike) -> None:
+        """Remove a member, by the object or fd it was added as (or its fd): KeyError if it is
+        not one, BufferError while a column is viewed. The last member takes its place."""
+    def sample(self) -> GroupSample:
+        """Read every member now into the older of the group's two samples, and return the
+        GroupSample (the same object every time, refilled in place). A member whose read
+        failed is marked (status FAILED or CHANGED, errno), never raised."""
+    @property
+    def current(self) -> GroupSample | None:
+        """The GroupSample, or None before the first sample()."""
+    def delta(self) -> GroupDelta:
+        """Compute, for every member, what changed between its two newest samples, and return
+        the GroupDelta (the same object every time, refilled in place). Raises ValueError
+        before two sample() calls; a member without a delta is marked in the status column."""

@@ -4,10 +4,13 @@ import json
 import socket
 
 from socketstat import (
+    Column,
     ConnectionInfo,
+    GroupStatus,
     Listing,
     LinuxTcpState,
     Sampler,
+    SamplerGroup,
     SocketStat,
     TcpInfo,
     TcpState,
@@ -72,3 +75,18 @@ def full_send_queues(port: int) -> list[tuple[int, str, int]]:
         cookie: int | None = stat.socket_info.cookie
         assert cookie is None or cookie > 0
     return found
+
+
+def slow_connections(socks: list[socket.socket]) -> list[int]:
+    group = SamplerGroup(socks)
+    batch = group.sample()
+    column: Column = batch.tcpi_rtt
+    rtt = memoryview(column)                   # a Column is a buffer
+    status = memoryview(batch.status)
+    present = [length >= (column.end or 0) for length in memoryview(batch.length)]
+    slow = [i for i, member in enumerate(group) if status[i] == GroupStatus.OK and present[i]
+            and rtt[i] > 10_000]
+    delta = group.delta()
+    rate: float | None = delta[0].delivery_rate
+    assert rate is None or rate >= 0 and len(memoryview(delta.bytes_acked)) == len(group)
+    return slow
