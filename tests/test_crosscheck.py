@@ -117,6 +117,31 @@ def test_broken_table_row_fails(toolchain: None, tmp_path: Path, case: str, arch
         assert name in failure.output, str(failure)
 
 
+# A wrong row in the private pcblist_n layout (includes/darwin_pcblist.h, declared from xnu, not
+# in the SDK): its own assertions, or declcheck's of darwin.pxd, fail the cross-check build.
+BROKEN_PCBLIST = {
+    "offset": ("X(xtcpcb_n, t_srtt, 136)", "X(xtcpcb_n, t_srtt, 140)", "t_srtt is at 140"),
+    "size": ("X(xsocket_n, 104)", "X(xsocket_n, 96)", "sizeof(struct xsocket_n) is 96"),
+    "member-type": ("    uint32_t sb_hiwat;", "    uint16_t sb_hiwat;",
+                    "sb_hiwat declared as 'uint32_t': size differs"),
+}
+
+
+@pytest.mark.skipif(not DARWIN_BACKEND.exists(), reason="no source tree beside the tests")
+@pytest.mark.parametrize(("case", "arch"), [(case, crosscheck.DARWIN_ARCHS[i % 2])
+                                            for i, case in enumerate(sorted(BROKEN_PCBLIST))])
+def test_broken_pcblist_layout_fails(toolchain: None, tmp_path: Path, case: str, arch: str) -> None:
+    old, new, message = BROKEN_PCBLIST[case]
+    package = _source_package(tmp_path)
+    header = package / "includes" / "darwin_pcblist.h"
+    text = header.read_text()
+    assert text.count(old) == 1, f"{old!r} no longer matches darwin_pcblist.h: update the test"
+    header.write_text(text.replace(old, new))
+    failure = _single_failure(package, arch, tmp_path)
+    assert failure.stage == "compile", str(failure)
+    assert message in failure.output, str(failure)
+
+
 def _single_failure(package: Path, arch: str, tmp_path: Path) -> Any:
     """Check a broken copy of the backend for one architecture: it must fail, at one step."""
     work = tmp_path / "work"
