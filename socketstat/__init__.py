@@ -49,6 +49,9 @@ elif sys.platform == "darwin":
     try:
         from socketstat._darwin import (
             DarwinTcpState as DarwinTcpState,
+            Sample as Sample,
+            SampleDelta as SampleDelta,
+            Sampler as Sampler,
             SockbufInfo as SockbufInfo,
             SocketInfo as SocketInfo,
             SocketStat as SocketStat,
@@ -57,6 +60,7 @@ elif sys.platform == "darwin":
             TcpConnectionInfo as TcpConnectionInfo,
             TcpConnectionOptions as TcpConnectionOptions,
             socketstat as socketstat,
+            tcp_info as tcp_info,
         )
     except ModuleNotFoundError as error:
         raise unbuilt_backend(error, "socketstat._darwin") from None
@@ -64,7 +68,7 @@ elif sys.platform == "darwin":
         "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
         "SocketChangedError",
         "DarwinTcpState", "SockbufInfo", "TcpConnectionFlags", "TcpConnectionInfo",
-        "TcpConnectionOptions",
+        "TcpConnectionOptions", "Sample", "SampleDelta", "Sampler", "tcp_info",
     ]
 else:
     raise ImportError(f"socketstat supports Linux and macOS; this platform is {sys.platform!r}")

@@ -384,3 +384,198 @@ def socketstat(fd, *, bint details=False):
         stat._connection_info = None
     stat._socket_info = _socket_info(&snap, details)
     return stat
+
+
+def tcp_info(fd):
+    """Only ``struct tcp_connection_info``: one getsockopt(TCP_CONNECTION_INFO), the cheapest full
+    view of a TCP socket. Raises OSError (ENOPROTOOPT) for a socket that is not TCP, and the same
+    TypeError, ValueError, OverflowError and OSError as socketstat() for bad input.
+    """
+    cdef int descriptor = _descriptor(fd)
+    cdef TcpConnectionInfo record = TcpConnectionInfo.__new__(TcpConnectionInfo)
+    cdef int failure = read_connection_info(descriptor, record)
+    if failure != 0:
+        _raise_errno(failure, _CALL_NAMES[CALL_TCP_CONNECTION_INFO])
+    return record
+
+
+# ---------------------------------------------------------------------------------------------
+# Sampling
+
+cdef inline int read_connection_info(int fd, TcpConnectionInfo record) noexcept:
+    """getsockopt(TCP_CONNECTION_INFO) straight into the record; 0 or the errno. The kernel copies
+    only what it knows (sooptcopyout): the rest is zeroed, not left from an earlier sample."""
+    cdef socklen_t length = sizeof(tcp_connection_info)
+    if getsockopt(fd, IPPROTO_TCP, darwin.TCP_CONNECTION_INFO, &record._info, &length) != 0:
+        return errno
+    record._length = min(<size_t>length, sizeof(tcp_connection_info))
+    if record._length < sizeof(tcp_connection_info):
+        memset((<char *>&record._info) + record._length, 0,
+               sizeof(tcp_connection_info) - record._length)
+    return 0
+
+
+cdef Sample _new_sample(bint tcp):
+    cdef Sample sample = Sample.__new__(Sample)
+    sample._monotonic_ns = 0
+    sample._unreceived = 0
+    sample._unsent = 0
+    sample._has_unsent = False
+    sample._connection_info = tcp_connection_info_from_buffer(NULL, 0) if tcp else None
+    return sample
+
+
+cdef inline object _rate(object count, double elapsed):
+    return None if count is None or elapsed <= 0 else count / elapsed
+
+
+cdef object _counter_delta(uint64_t later, uint64_t earlier):
+    # u64 counters of one connection never go back: one that did was read from another socket,
+    # whose fd got the same number.
+    if later < earlier:
+        _raise_changed("a counter went backwards", "between the two samples")
+    return later - earlier
+
+
+cdef SampleDelta _tcp_delta(TcpConnectionInfo later, TcpConnectionInfo earlier, double elapsed):
+    cdef SampleDelta delta = SampleDelta.__new__(SampleDelta)
+    delta._elapsed = elapsed
+    delta._bytes_sent = _counter_delta(later._info.tcpi_txbytes, earlier._info.tcpi_txbytes)
+    delta._bytes_received = _counter_delta(later._info.tcpi_rxbytes, earlier._info.tcpi_rxbytes)
+    delta._bytes_retransmitted = _counter_delta(later._info.tcpi_txretransmitbytes,
+                                                earlier._info.tcpi_txretransmitbytes)
+    delta._segments_out = _counter_delta(later._info.tcpi_txpackets, earlier._info.tcpi_txpackets)
+    delta._segments_in = _counter_delta(later._info.tcpi_rxpackets, earlier._info.tcpi_rxpackets)
+    delta._segments_retransmitted = None
+    if (later._length >= END_tcpi_txretransmitpackets
+            and earlier._length >= END_tcpi_txretransmitpackets):
+        delta._segments_retransmitted = _counter_delta(later._info.tcpi_txretransmitpackets,
+                                                       earlier._info.tcpi_txretransmitpackets)
+    return delta
+
+
+@cython.final
+cdef class Sampler:
+    """Re-reads one socket's changing state at the cost of its syscalls alone.
+
+    The identity (family, type, addresses) is read once, by the socketstat() call the
+    constructor makes; each sample() then issues only getsockopt(TCP_CONNECTION_INFO) (TCP
+    sockets), ioctl(FIONREAD) (streams) or getsockopt(SO_NREAD) (datagram sockets), and
+    getsockopt(SO_NWRITE) (not for Unix sockets, see Sample.unsent) into storage allocated here,
+    and allocates nothing: never proc_pidfdinfo. The Sampler keeps a reference to ``fd`` when it
+    is an object, so a socket passed in is not closed under it; an int fd must stay open (and not
+    be reused) while the Sampler is used. Threads may share a Sampler: sample() and delta() are
+    atomic with respect to each other, but a Sample is refilled in place by the second sample()
+    after it, whichever thread calls it.
+    """
+
+    cdef int _fd
+    cdef object _source
+    cdef SocketInfo _socket_info
+    cdef Sample _current
+    cdef Sample _previous
+    cdef bint _tcp
+    cdef bint _stream                  # FIONREAD; else SO_NREAD (socketstat()'s unreceived)
+    cdef bint _nwrite                  # SO_NWRITE; False for Unix sockets
+    cdef int _samples_taken
+
+    def __init__(self, fd):
+        # Built in locals and committed at the end, so a failure leaves the Sampler as it was;
+        # an initialised Sampler is never re-pointed.
+        cdef int descriptor = _descriptor(fd)
+        cdef SocketStat first = socketstat(descriptor)
+        cdef bint tcp = first._connection_info is not None
+        cdef Sample current = _new_sample(tcp)
+        cdef Sample previous = _new_sample(tcp)
+        with cython.critical_section(self):
+            if self._current is not None:
+                raise TypeError("a Sampler is initialised once: make a new one for another fd")
+            self._fd = descriptor
+            self._source = fd
+            self._socket_info = first._socket_info
+            self._tcp = tcp
+            self._stream = first._socket_info._info.soi_type == SOCK_STREAM
+            self._nwrite = first._socket_info._info.soi_kind != darwin.SOCKINFO_UN
+            self._samples_taken = 0
+            self._previous = previous
+            self._current = current
+
+    @property
+    def socket_info(self):
+        """The socket's identity, read once by the constructor."""
+        return self._socket_info
+
+    @property
+    def current(self):
+        """The newest Sample, or None before the first sample()."""
+        with cython.critical_section(self):
+            return self._current if self._samples_taken >= 1 else None
+
+    @property
+    def previous(self):
+        """The Sample before the newest, or None before the second sample()."""
+        with cython.critical_section(self):
+            return self._previous if self._samples_taken >= 2 else None
+
+    def sample(self):
+        """Refill the older of the Sampler's two Samples with the socket's state now, and return it.
+        Raises OSError naming the call that failed (EBADF once the fd is closed), and
+        SocketChangedError when the answers show the fd now names another socket."""
+        with cython.critical_section(self):
+            return self._sample()
+
+    cdef inline Sample _sample(self):
+        cdef Sample sample = self._previous
+        cdef int failure = 0
+        cdef Call failed = CALL_NONE
+        if sample is None:
+            raise TypeError("this Sampler was never initialised: make one with Sampler(fd)")
+        if self._tcp:
+            failure = read_connection_info(self._fd, sample._connection_info)
+            if failure != 0:
+                failed = CALL_TCP_CONNECTION_INFO
+        if failed == CALL_NONE:
+            if self._stream:
+                if ioctl(self._fd, darwin.FIONREAD, &sample._unreceived) != 0:
+                    failed = CALL_FIONREAD
+            elif _getsockopt_int(self._fd, SOL_SOCKET, darwin.SO_NREAD, &sample._unreceived) != 0:
+                failed = CALL_SO_NREAD
+            if failed != CALL_NONE:
+                failure = errno
+        sample._has_unsent = self._nwrite
+        if failed == CALL_NONE and self._nwrite:
+            if _getsockopt_int(self._fd, SOL_SOCKET, darwin.SO_NWRITE, &sample._unsent) != 0:
+                failed = CALL_SO_NWRITE
+                failure = errno
+        if failed != CALL_NONE:
+            # The Sample being refilled now holds a mix of two moments: never show it.
+            self._samples_taken = min(self._samples_taken, 1)
+            if failed == CALL_TCP_CONNECTION_INFO and (failure == ENOPROTOOPT
+                                                      or failure == EOPNOTSUPP):
+                _raise_changed("TCP_CONNECTION_INFO says the socket is not TCP")
+            _raise_errno(failure, _CALL_NAMES[failed])
+        sample._monotonic_ns = darwin.socketstat_monotonic_ns()
+        self._previous = self._current
+        self._current = sample
+        if self._samples_taken < 2:
+            self._samples_taken += 1
+        return sample
+
+    def delta(self):
+        """The difference between the two newest samples. Raises ValueError before two samples and
+        for a socket that is not TCP (only TCP keeps the counters), and SocketChangedError when a
+        counter went backwards: the fd names another socket now."""
+        with cython.critical_section(self):
+            return self._delta()
+
+    cdef inline SampleDelta _delta(self):
+        if self._samples_taken < 2:
+            raise ValueError("delta() needs two samples; call sample() twice first")
+        if not self._tcp:
+            raise ValueError("delta() needs a TCP socket: only TCP keeps byte counters")
+        return _tcp_delta(self._current._connection_info, self._previous._connection_info,
+                          (self._current._monotonic_ns - self._previous._monotonic_ns) / 1e9)
+
+    def __reduce__(self):
+        raise TypeError("a Sampler reads a live fd of this process and is not picklable; pickle "
+                        "its samples' to_dict() instead")

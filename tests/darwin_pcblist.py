@@ -75,7 +75,7 @@ def _format(layout: str) -> str:
     return "<" + "".join(fmt for _, fmt in _LAYOUTS[layout])
 
 
-def pack(layout: str, length: int | None = None, **values: object) -> bytes:
+def pack(layout: str, length: int | None = None, /, **values: object) -> bytes:
     """One record of ``layout``, its unnamed members 0; ``length`` overrides the len member (a
     record of another length is cut or zero-padded to it), and the record is rounded up to 8."""
     names = [name for name, fmt in _LAYOUTS[layout] if not fmt.endswith("x")]

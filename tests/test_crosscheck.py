@@ -208,6 +208,57 @@ def test_stub_numbers_are_the_sdks(toolchain: None) -> None:
         assert int(match.group(1), 0) == value, name
 
 
+# What Sampler.sample() may call, read from the C that Cython generates for macOS: the body of
+# Sampler._sample and of every module function it reaches. strace is Linux-only; this shows the
+# cost discipline on the code that a Mac compiles: no proc_pidfdinfo, no sysctl, no allocation.
+_MODULE_FUNCTION = re.compile(r"\b(__pyx_f_10socketstat_7_darwin_\w+)\s*\(")
+_SYSTEM_CALLS = {"getsockopt", "ioctl", "proc_pidfdinfo", "proc_pidinfo", "sysctlbyname",
+                 "getsockname", "getpeername", "fstat", "clock_gettime", "mach_absolute_time",
+                 "socketstat_monotonic_ns", "malloc", "PyMem_Malloc", "PyObject_Malloc"}
+
+
+def _function_body(c_source: str, name: str) -> str:
+    match = re.search(rf"^static [^;{{]*\b{name}\([^;{{]*\)\s*{{", c_source, flags=re.M)
+    assert match, f"no definition of {name} in the generated C"
+    depth, index = 1, match.end()
+    while depth:
+        depth += {"{": 1, "}": -1}.get(c_source[index], 0)
+        index += 1
+    return c_source[match.end():index]
+
+
+def _reached_calls(c_source: str, start: str) -> tuple[set[str], str]:
+    """(the system calls named in START and the module functions it reaches, their bodies)."""
+    seen, todo, bodies = set(), [start], []
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        body = _function_body(c_source, name)
+        bodies.append(body)
+        todo += _MODULE_FUNCTION.findall(body)
+    text = "\n".join(bodies)
+    return {call for call in _SYSTEM_CALLS if re.search(rf"\b{call}\s*\(", text)}, text
+
+
+@pytest.mark.skipif(not DARWIN_BACKEND.exists(), reason="no source tree beside the tests")
+def test_sampler_issues_only_its_calls(toolchain: None, tmp_path: Path) -> None:
+    package = _source_package(tmp_path)
+    translation = crosscheck.translate(package / "_darwin.pyx", workdir=tmp_path)
+    c_source = translation.c_file.read_text()
+    calls, text = _reached_calls(c_source, "__pyx_f_10socketstat_7_darwin_7Sampler__sample")
+    assert calls == {"getsockopt", "ioctl", "socketstat_monotonic_ns"}, calls
+    for option in ("TCP_CONNECTION_INFO", "FIONREAD", "SO_NREAD", "SO_NWRITE"):
+        assert re.search(rf"\b{option}\b", text), option
+    # The same reading finds what socketstat() calls, so an empty answer is not the reading's.
+    calls, _ = _reached_calls(c_source, "__pyx_f_10socketstat_7_darwin_read_snapshot")
+    assert "proc_pidfdinfo" in calls and "getsockopt" in calls
+    # tcp_info() is one getsockopt.
+    calls, _ = _reached_calls(c_source, "__pyx_f_10socketstat_7_darwin_read_connection_info")
+    assert calls == {"getsockopt"}
+
+
 class Broken(NamedTuple):
     edits: Tuple[Tuple[str, str, str], ...]  # (file in the fixture, regex, replacement)
     stage: str  # where it must fail: "cython", "compile" or "link"

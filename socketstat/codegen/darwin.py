@@ -334,4 +334,62 @@ SOCKET_STAT = Record(
     (),
 )
 
-RECORDS = (TCP_CONNECTION_INFO, SOCKBUF_INFO, SOCKET_INFO, SOCKET_STAT)
+SAMPLE = Record(
+    "Sample",
+    "One moment of a Sampler's socket. Its storage belongs to the Sampler and is refilled in "
+    "place: a Sample stays valid until the second sample() after the one that returned it (use "
+    "to_dict() to keep one).",
+    "",
+    (),
+    (
+        Field("monotonic", "float", "when the sample was taken: CLOCK_UPTIME_RAW, the clock of "
+              "time.monotonic() on macOS (it stops while the Mac sleeps)", "seconds",
+              expr="self._monotonic_ns / 1e9"),
+        Field("unreceived", "int", "bytes waiting to be read, as SocketStat.unreceived (FIONREAD "
+              "for streams, SO_NREAD for datagram sockets)", "bytes", expr="self._unreceived"),
+        Field("unsent", "int | None", "SO_NWRITE: bytes in the send buffer, as SocketStat.unsent "
+              "for TCP and UDP; None for Unix sockets, whose data waits in the peer's buffer "
+              "(socketstat() reads it there through proc_pidfdinfo, which sample() never calls)",
+              "bytes", expr="self._unsent if self._has_unsent else None"),
+        Field("not_yet_sent", "int | None", "bytes queued and never transmitted: not reported "
+              "on macOS, always None", "bytes", expr="None"),
+        Field("connection_info", "TcpConnectionInfo | None", "the TCP connection's state "
+              "(TCP_CONNECTION_INFO); None for a socket that is not TCP",
+              expr="self._connection_info"),
+    ),
+)
+
+SAMPLE_DELTA = Record(
+    "SampleDelta",
+    "What changed between two samples: counters' differences and the interval's rates. macOS "
+    "counts no acknowledged bytes, so bytes_acked and delivery_rate are None.",
+    "",
+    (),
+    (
+        Field("elapsed", "float", "time between the two samples", "seconds",
+              expr="self._elapsed"),
+        Field("bytes_acked", "int | None", "not reported on macOS, always None", "bytes",
+              expr="None"),
+        Field("bytes_sent", "int", "payload bytes sent in the interval, retransmissions "
+              "included (tcpi_txbytes)", "bytes", expr="self._bytes_sent"),
+        Field("bytes_received", "int", "payload bytes received in the interval, duplicates "
+              "included (tcpi_rxbytes)", "bytes", expr="self._bytes_received"),
+        Field("bytes_retransmitted", "int", "payload bytes retransmitted in the interval "
+              "(tcpi_txretransmitbytes)", "bytes", expr="self._bytes_retransmitted"),
+        Field("segments_out", "int", "segments carrying data sent in the interval (tcpi_txpackets: "
+              "pure ACKs not counted, unlike Linux)", "segments", expr="self._segments_out"),
+        Field("segments_in", "int", "segments carrying data received in the interval "
+              "(tcpi_rxpackets)", "segments", expr="self._segments_in"),
+        Field("segments_retransmitted", "int | None", "data segments retransmitted in the "
+              "interval (tcpi_txretransmitpackets; None before macOS 10.13)", "segments",
+              expr="self._segments_retransmitted"),
+        Field("delivery_rate", "float | None", "not reported on macOS (no acknowledged-byte "
+              "count), always None", "bytes/s", expr="None"),
+        Field("send_rate", "float | None", "bytes sent (retransmissions included) per second "
+              "over the interval", "bytes/s", expr="_rate(self._bytes_sent, self._elapsed)"),
+        Field("receive_rate", "float | None", "bytes received per second over the interval",
+              "bytes/s", expr="_rate(self._bytes_received, self._elapsed)"),
+    ),
+)
+
+RECORDS = (TCP_CONNECTION_INFO, SOCKBUF_INFO, SOCKET_INFO, SOCKET_STAT, SAMPLE, SAMPLE_DELTA)

@@ -206,6 +206,7 @@ cdef extern from "<libproc.h>" nogil:
 
 cdef extern from "darwin_compat.h" nogil:
     bint socketstat_in6_scope_embedded(const in6_addr *address)
+    long long socketstat_monotonic_ns()
 
 
 cdef extern from "<sys/sysctl.h>" nogil:

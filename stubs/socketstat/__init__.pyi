@@ -39,6 +39,9 @@ if sys.platform == "linux":
 elif sys.platform == "darwin":
     from socketstat._darwin import (
         DarwinTcpState as DarwinTcpState,
+        Sample as Sample,
+        SampleDelta as SampleDelta,
+        Sampler as Sampler,
         SockbufInfo as SockbufInfo,
         SocketInfo as SocketInfo,
         SocketStat as SocketStat,
@@ -47,13 +50,14 @@ elif sys.platform == "darwin":
         TcpConnectionInfo as TcpConnectionInfo,
         TcpConnectionOptions as TcpConnectionOptions,
         socketstat as socketstat,
+        tcp_info as tcp_info,
     )
 
     __all__ = [
         "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
         "SocketChangedError",
         "DarwinTcpState", "SockbufInfo", "TcpConnectionFlags", "TcpConnectionInfo",
-        "TcpConnectionOptions",
+        "TcpConnectionOptions", "Sample", "SampleDelta", "Sampler", "tcp_info",
     ]
 
 __version__: str

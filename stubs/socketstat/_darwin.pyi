@@ -349,3 +349,104 @@ def socketstat(fd: int | _HasFileno, *, details: bool = False) -> SocketStat:
     Raises TypeError for an object that is neither, ValueError for a negative fd, OverflowError
     for one beyond a C int, and OSError (EBADF, ENOTSOCK, ...) naming the call that failed.
     """
+
+def tcp_info(fd: int | _HasFileno) -> TcpConnectionInfo:
+    """Only ``struct tcp_connection_info``: one getsockopt(TCP_CONNECTION_INFO), the cheapest full
+    view of a TCP socket. Raises OSError (ENOPROTOOPT) for a socket that is not TCP, and the same
+    TypeError, ValueError, OverflowError and OSError as socketstat() for bad input.
+    """
+
+@final
+class Sample(PortableRecord):
+    """One moment of a Sampler's socket. Its storage belongs to the Sampler and is refilled in place: a Sample stays valid until the second sample() after the one that returned it (use to_dict() to keep one)."""
+    @property
+    def monotonic(self) -> float:
+        """when the sample was taken: CLOCK_UPTIME_RAW, the clock of time.monotonic() on macOS (it
+        stops while the Mac sleeps), seconds."""
+    @property
+    def unreceived(self) -> int:
+        """bytes waiting to be read, as SocketStat.unreceived (FIONREAD for streams, SO_NREAD for
+        datagram sockets), bytes."""
+    @property
+    def unsent(self) -> int | None:
+        """SO_NWRITE: bytes in the send buffer, as SocketStat.unsent for TCP and UDP; None for Unix
+        sockets, whose data waits in the peer's buffer (socketstat() reads it there through
+        proc_pidfdinfo, which sample() never calls), bytes."""
+    @property
+    def not_yet_sent(self) -> int | None:
+        """bytes queued and never transmitted: not reported on macOS, always None, bytes."""
+    @property
+    def connection_info(self) -> TcpConnectionInfo | None:
+        """the TCP connection's state (TCP_CONNECTION_INFO); None for a socket that is not TCP."""
+
+@final
+class SampleDelta(PortableRecord):
+    """What changed between two samples: counters' differences and the interval's rates. macOS counts no acknowledged bytes, so bytes_acked and delivery_rate are None."""
+    @property
+    def elapsed(self) -> float:
+        """time between the two samples, seconds."""
+    @property
+    def bytes_acked(self) -> int | None:
+        """not reported on macOS, always None, bytes."""
+    @property
+    def bytes_sent(self) -> int:
+        """payload bytes sent in the interval, retransmissions included (tcpi_txbytes), bytes."""
+    @property
+    def bytes_received(self) -> int:
+        """payload bytes received in the interval, duplicates included (tcpi_rxbytes), bytes."""
+    @property
+    def bytes_retransmitted(self) -> int:
+        """payload bytes retransmitted in the interval (tcpi_txretransmitbytes), bytes."""
+    @property
+    def segments_out(self) -> int:
+        """segments carrying data sent in the interval (tcpi_txpackets: pure ACKs not counted,
+        unlike Linux), segments."""
+    @property
+    def segments_in(self) -> int:
+        """segments carrying data received in the interval (tcpi_rxpackets), segments."""
+    @property
+    def segments_retransmitted(self) -> int | None:
+        """data segments retransmitted in the interval (tcpi_txretransmitpackets; None before macOS
+        10.13), segments."""
+    @property
+    def delivery_rate(self) -> float | None:
+        """not reported on macOS (no acknowledged-byte count), always None, bytes/s."""
+    @property
+    def send_rate(self) -> float | None:
+        """bytes sent (retransmissions included) per second over the interval, bytes/s."""
+    @property
+    def receive_rate(self) -> float | None:
+        """bytes received per second over the interval, bytes/s."""
+
+@final
+class Sampler:
+    """Re-reads one socket's changing state at the cost of its syscalls alone.
+
+    The identity (family, type, addresses) is read once, by the socketstat() call the
+    constructor makes; each sample() then issues only getsockopt(TCP_CONNECTION_INFO) (TCP
+    sockets), ioctl(FIONREAD) (streams) or getsockopt(SO_NREAD) (datagram sockets), and
+    getsockopt(SO_NWRITE) (not for Unix sockets, see Sample.unsent) into storage allocated here,
+    and allocates nothing: never proc_pidfdinfo. The Sampler keeps a reference to ``fd`` when it
+    is an object, so a socket passed in is not closed under it; an int fd must stay open (and not
+    be reused) while the Sampler is used. Threads may share a Sampler: sample() and delta() are
+    atomic with respect to each other, but a Sample is refilled in place by the second sample()
+    after it, whichever thread calls it.
+    """
+    def __init__(self, fd: int | _HasFileno) -> None: ...
+    @property
+    def socket_info(self) -> SocketInfo:
+        """The socket's identity, read once by the constructor."""
+    @property
+    def current(self) -> Sample | None:
+        """The newest Sample, or None before the first sample()."""
+    @property
+    def previous(self) -> Sample | None:
+        """The Sample before the newest, or None before the second sample()."""
+    def sample(self) -> Sample:
+        """Refill the older of the Sampler's two Samples with the socket's state now, and return it.
+        Raises OSError naming the call that failed (EBADF once the fd is closed), and
+        SocketChangedError when the answers show the fd now names another socket."""
+    def delta(self) -> SampleDelta:
+        """The difference between the two newest samples. Raises ValueError before two samples and
+        for a socket that is not TCP (only TCP keeps the counters), and SocketChangedError when a
+        counter went backwards: the fd names another socket now."""
