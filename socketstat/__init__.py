@@ -49,6 +49,7 @@ elif sys.platform == "darwin":
     try:
         from socketstat._darwin import (
             DarwinTcpState as DarwinTcpState,
+            Listing as Listing,
             Sample as Sample,
             SampleDelta as SampleDelta,
             Sampler as Sampler,
@@ -60,6 +61,7 @@ elif sys.platform == "darwin":
             TcpConnectionInfo as TcpConnectionInfo,
             TcpConnectionOptions as TcpConnectionOptions,
             socketstat as socketstat,
+            sockets as sockets,
             tcp_info as tcp_info,
         )
     except ModuleNotFoundError as error:
@@ -69,6 +71,7 @@ elif sys.platform == "darwin":
         "SocketChangedError",
         "DarwinTcpState", "SockbufInfo", "TcpConnectionFlags", "TcpConnectionInfo",
         "TcpConnectionOptions", "Sample", "SampleDelta", "Sampler", "tcp_info",
+        "sockets", "Listing",
     ]
 else:
     raise ImportError(f"socketstat supports Linux and macOS; this platform is {sys.platform!r}")

@@ -74,13 +74,14 @@ if TYPE_CHECKING:
             """Segments retransmitted over the connection's life, segments. Linux: tcpi_total_retrans.
             macOS: tcpi_txretransmitpackets, data segments only; None before macOS 10.13."""
         @property
-        def bytes_sent(self) -> int:
-            """Payload bytes sent, retransmissions included, bytes. Linux: tcpi_bytes_sent. macOS:
-            tcpi_txbytes."""
+        def bytes_sent(self) -> int | None:
+            """Payload bytes sent, retransmissions included, bytes. Linux: tcpi_bytes_sent (None before
+            Linux 4.19). macOS: tcpi_txbytes; None in a listing (pcblist_n has no counters)."""
         @property
-        def bytes_received(self) -> int:
+        def bytes_received(self) -> int | None:
             """Payload bytes received, bytes. Linux: tcpi_bytes_received (in order, duplicates not
-            counted). macOS: tcpi_rxbytes (duplicate segments' bytes counted too)."""
+            counted; None before 4.19). macOS: tcpi_rxbytes (duplicate segments' bytes counted too);
+            None in a listing."""
         @property
         def bytes_acked(self) -> int | None:
             """Payload bytes the peer acknowledged, bytes. Linux: tcpi_bytes_acked. macOS: not

@@ -29,8 +29,8 @@ tables in socketstat/codegen/darwin.py into _darwin_records.pxi at build time.
 """
 
 cimport cython
-from libc.errno cimport errno, ECONNRESET, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP
-from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
+from libc.errno cimport errno, ECONNRESET, ENOENT, ENOMEM, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP
+from libc.stdint cimport int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.string cimport memcpy, memset
 
 from socketstat.includes.posix cimport (
@@ -44,14 +44,16 @@ from socketstat.includes.posix cimport (
 from socketstat.includes cimport darwin
 from socketstat.includes.darwin cimport (
     in_sockinfo, sockaddr_in, sockaddr_in6, sockaddr_storage, sockaddr_un, socket_fdinfo,
-    socket_info,
+    socket_info, sysctlbyname,
 )
 
 import enum as _enum
+import errno as _errno
 import os as _os
 import socket as _socket
 
 from socketstat._common import TcpState
+from socketstat._query import Listing, parse as _parse_query
 
 include "_posix.pxi"
 include "_darwin_records.pxi"
@@ -579,3 +581,293 @@ cdef class Sampler:
     def __reduce__(self):
         raise TypeError("a Sampler reads a live fd of this process and is not picklable; pickle "
                         "its samples' to_dict() instead")
+
+
+# ---------------------------------------------------------------------------------------------
+# Every socket at once: sysctl net.inet.{tcp,udp,raw}.pcblist_n and net.local.*.pcblist_n, the
+# tables netstat reads (network_cmds netstat.tproj/inet.c, unix.c), unprivileged. The records
+# are walked, checked and filtered in C (includes/darwin_pcblist.h) and the sockets kept fill
+# the same structs proc_pidfdinfo fills for socketstat(), as xnu's fill_socketinfo
+# (bsd/kern/socket_info.c) fills them from the same kernel fields.
+
+# Each listing's tables; a table missing from this macOS answers ENOENT (net.local.*.pcblist_n
+# came with macOS 13).
+cdef dict _TABLES = {"tcp": (b"net.inet.tcp.pcblist_n",), "udp": (b"net.inet.udp.pcblist_n",),
+                     "raw": (b"net.inet.raw.pcblist_n",),
+                     "unix": (b"net.local.stream.pcblist_n", b"net.local.dgram.pcblist_n")}
+
+
+cdef int _read_table(const char *name, char **buffer, size_t *length) except -1:
+    """The table's whole answer in a new buffer (PyMem_Free it): 0, or ENOENT for a table this
+    macOS lacks. The size probe leaves the kernel's own slack (n/8 sockets); ENOMEM means the
+    table outgrew it meanwhile: probe again."""
+    cdef size_t size
+    cdef int result
+    cdef int error
+    for _ in range(16):
+        size = 0
+        if sysctlbyname(name, NULL, &size, NULL, 0) != 0:
+            if errno == ENOENT:
+                return ENOENT
+            _raise_errno(errno, f"sysctlbyname({name.decode()!r}) size probe")
+        buffer[0] = <char *>PyMem_Malloc(size + size // 8 + 64)
+        if buffer[0] == NULL:
+            raise MemoryError()
+        length[0] = size + size // 8 + 64
+        with nogil:
+            result = sysctlbyname(name, buffer[0], length, NULL, 0)
+            error = errno
+        if result == 0:
+            return 0
+        PyMem_Free(buffer[0])
+        buffer[0] = NULL
+        if error != ENOMEM:
+            _raise_errno(error, f"sysctlbyname({name.decode()!r})")
+    raise OSError(ENOMEM, f"{name.decode()} kept growing past each size probe (originated from "
+                  f"sysctlbyname({name.decode()!r}))")
+
+
+cdef socklen_t _listed_address(int family, const in_sockinfo *insi, bint local,
+                               sockaddr_storage *out) noexcept nogil:
+    """As _pcb_address; for a link- or interface-local IPv6 address, whose scope only
+    getsockname() knows, the zone xnu may embed in the address's second 16-bit word (KAME's
+    convention, what netstat reads), else scope id 0."""
+    cdef socklen_t length = _pcb_address(family, insi, local, out)
+    cdef sockaddr_in6 *v6 = <sockaddr_in6 *>out
+    cdef uint8_t *octets
+    if length:
+        return length
+    memcpy(&v6.sin6_addr, &insi.insi_laddr.ina_6 if local else &insi.insi_faddr.ina_6,
+           sizeof(in6_addr))
+    octets = <uint8_t *>&v6.sin6_addr
+    v6.sin6_scope_id = (octets[2] << 8) | octets[3]
+    octets[2] = 0
+    octets[3] = 0
+    return sizeof(sockaddr_in6)
+
+
+cdef inline void _listed_sockbuf(sockbuf_info *out, const darwin.socketstat_xsockbuf_n *source) noexcept nogil:
+    # fill_sockbuf_info (bsd/kern/socket_info.c) and sbtoxsockbuf_n copy the same sockbuf.
+    out.sbi_cc = source.sb_cc
+    out.sbi_hiwat = source.sb_hiwat
+    out.sbi_mbcnt = source.sb_mbcnt
+    out.sbi_mbmax = source.sb_mbmax
+    out.sbi_lowat = <uint32_t>source.sb_lowat
+    out.sbi_flags = source.sb_flags
+    out.sbi_timeo = source.sb_timeo
+
+
+cdef TcpConnectionInfo _listed_connection_info(const darwin.socketstat_pcb *pcb):
+    """What tcp_connection_fill_info (bsd/netinet/tcp_usrreq.c) computes from the tcpcb alone; the
+    rest reads None (TcpConnectionInfo._listed)."""
+    cdef TcpConnectionInfo record = tcp_connection_info_from_buffer(NULL, 0)
+    cdef const darwin.socketstat_xtcpcb_n *tcp = pcb.tcp
+    cdef tcp_connection_info *info = &record._info
+    record._length = sizeof(tcp_connection_info)
+    record._listed = True
+    info.tcpi_state = <uint8_t>tcp.t_state
+    if (tcp.t_flags & (darwin.SOCKETSTAT_DARWIN_TF_REQ_SCALE | darwin.SOCKETSTAT_DARWIN_TF_RCVD_SCALE)
+            == (darwin.SOCKETSTAT_DARWIN_TF_REQ_SCALE | darwin.SOCKETSTAT_DARWIN_TF_RCVD_SCALE)):
+        info.tcpi_snd_wscale = tcp.snd_scale
+        info.tcpi_rcv_wscale = tcp.rcv_scale
+    info.tcpi_rto = <uint32_t>tcp.t_rxtcur if tcp.t_timer[darwin.TSI_T_REXMT] > 0 else 0
+    info.tcpi_maxseg = tcp.t_maxseg
+    info.tcpi_snd_ssthresh = tcp.snd_ssthresh
+    info.tcpi_snd_cwnd = tcp.snd_cwnd
+    info.tcpi_snd_wnd = tcp.snd_wnd
+    info.tcpi_snd_sbbytes = pcb.snd.sb_cc
+    info.tcpi_rcv_wnd = tcp.rcv_adv - tcp.rcv_nxt if tcp.rcv_adv > tcp.rcv_nxt else 0
+    info.tcpi_srtt = <uint32_t>(tcp.t_srtt >> 5)          # TCP_RTT_SHIFT
+    info.tcpi_rttvar = <uint32_t>(tcp.t_rttvar >> 4)      # TCP_RTTVAR_SHIFT
+    return record
+
+
+cdef SocketStat _listed_record(const darwin.socketstat_pcb *pcb):
+    cdef SocketInfo info = SocketInfo.__new__(SocketInfo)
+    cdef SocketStat stat = SocketStat.__new__(SocketStat)
+    cdef socket_info *psi = &info._info
+    cdef in_sockinfo *insi = &info._info.soi_proto.pri_in
+    cdef const darwin.socketstat_xsocket_n *so = pcb.so
+    cdef int index
+    memset(psi, 0, sizeof(socket_info))
+    psi.soi_so = so.xso_so
+    psi.soi_pcb = so.so_pcb
+    psi.soi_type = so.so_type
+    psi.soi_protocol = so.xso_protocol
+    psi.soi_family = so.xso_family
+    psi.soi_options = <short>so.so_options
+    psi.soi_linger = so.so_linger
+    psi.soi_state = so.so_state
+    psi.soi_qlen = so.so_qlen
+    psi.soi_incqlen = so.so_incqlen
+    psi.soi_qlimit = so.so_qlimit
+    psi.soi_timeo = so.so_timeo
+    psi.soi_error = so.so_error
+    psi.soi_oobmark = so.so_oobmark
+    # The same C type as the records' declaration of it (see _sockbuf()).
+    _listed_sockbuf(<sockbuf_info *>&psi.soi_rcv, pcb.rcv)
+    _listed_sockbuf(<sockbuf_info *>&psi.soi_snd, pcb.snd)
+    info._send_buffer_size = pcb.snd.sb_hiwat
+    info._listed = True
+    info._uid = so.so_uid
+    info._last_pid = so.so_last_pid
+    info._effective_pid = so.so_e_pid
+    info._local_length = 0
+    info._remote_length = 0
+    if pcb.inp != NULL:
+        psi.soi_kind = darwin.SOCKINFO_TCP if pcb.tcp != NULL else darwin.SOCKINFO_IN
+        insi.insi_fport = pcb.inp.inp_fport
+        insi.insi_lport = pcb.inp.inp_lport
+        insi.insi_gencnt = pcb.inp.inp_gencnt
+        insi.insi_flags = <uint32_t>pcb.inp.inp_flags
+        insi.insi_vflag = pcb.inp.inp_vflag
+        insi.insi_ip_ttl = pcb.inp.inp_ip_ttl
+        memcpy(&insi.insi_faddr, &pcb.inp.inp_dependfaddr, sizeof(in6_addr))
+        memcpy(&insi.insi_laddr, &pcb.inp.inp_dependladdr, sizeof(in6_addr))
+        insi.insi_v4.in4_tos = pcb.inp.inp_depend4.inp4_ip_tos
+        insi.insi_v6.in6_cksum = pcb.inp.inp_depend6.inp6_cksum
+        insi.insi_v6.in6_hops = pcb.inp.inp_depend6.inp6_hops
+        info._local_length = _listed_address(psi.soi_family, insi, True, &info._local)
+        # getpeername() answers for a socket with a peer: a foreign port is set exactly then.
+        if pcb.inp.inp_fport != 0:
+            info._remote_length = _listed_address(psi.soi_family, insi, False, &info._remote)
+        if pcb.tcp != NULL:
+            psi.soi_proto.pri_tcp.tcpsi_state = pcb.tcp.t_state
+            for index in range(4):      # TCPT_*_EXT in the TSI_T_* order
+                psi.soi_proto.pri_tcp.tcpsi_timer[index] = pcb.tcp.t_timer[index]
+            psi.soi_proto.pri_tcp.tcpsi_mss = <int>pcb.tcp.t_maxseg
+            psi.soi_proto.pri_tcp.tcpsi_flags = pcb.tcp.t_flags
+            psi.soi_proto.pri_tcp.tcpsi_tp = pcb.inp.inp_ppcb
+            stat._connection_info = _listed_connection_info(pcb)
+    else:
+        psi.soi_kind = darwin.SOCKINFO_UN
+        psi.soi_proto.pri_un.unsi_conn_pcb = pcb.unp.xunp_conn
+        memcpy(&psi.soi_proto.pri_un.unsi_addr, &pcb.unp.xu_au,
+               sizeof(psi.soi_proto.pri_un.unsi_addr))
+        memcpy(&psi.soi_proto.pri_un.unsi_caddr, &pcb.unp.xu_cau,
+               sizeof(psi.soi_proto.pri_un.unsi_caddr))
+        info._local_length = _unix_sockaddr(&psi.soi_proto.pri_un.unsi_addr.ua_sun, &info._local)
+        if pcb.unp.xunp_conn != 0:
+            info._remote_length = _unix_sockaddr(&psi.soi_proto.pri_un.unsi_caddr.ua_sun,
+                                                 &info._remote)
+    stat._socket_info = info
+    # The buffers' byte counts, as netstat shows them: a stream's receive buffer is what FIONREAD
+    # reads; a datagram socket's counts every queued datagram with its sender's address, not the
+    # next datagram socketstat() reports, hence None. The send buffer is SO_NWRITE's, which only
+    # TCP fills (UDP never queues: 0); a Unix socket's data waits in its peer's buffer: None.
+    stat._unreceived = pcb.rcv.sb_cc if so.so_type == SOCK_STREAM else None
+    stat._unsent = pcb.snd.sb_cc if pcb.inp != NULL else None
+    return stat
+
+
+cdef int _network_filter(darwin.socketstat_pcb_network *out, object network) except -1:
+    cdef bytes packed
+    if network is not None:
+        packed = network.network_address.packed
+        out.version = network.version
+        out.prefix_length = network.prefixlen
+        memcpy(out.address, <const char *>packed, len(packed))
+    return 0
+
+
+cdef int _query_filter(darwin.socketstat_pcb_filter *out, object query, object families) except -1:
+    memset(out, 0, sizeof(darwin.socketstat_pcb_filter))
+    if query.states is None:
+        out.states = 0xFFFFFFFF
+    else:
+        for number, portable_state in _PORTABLE_TCP_STATES.items():
+            if portable_state in query.states:
+                out.states |= 1u << <int>number
+    out.inet4 = AF_INET in families
+    out.inet6 = AF_INET6 in families
+    out.local_port = -1 if query.local_port is None else query.local_port
+    out.remote_port = -1 if query.remote_port is None else query.remote_port
+    _network_filter(&out.local, query.local_network)
+    _network_filter(&out.remote, query.remote_network)
+    out.pid = 0 if query.pid is None else query.pid
+    return 0
+
+
+cdef int _list_table(list records, const char *name, bint unix_sockets, bint tcp,
+                     const darwin.socketstat_pcb_filter *filter, dict skipped) except -1:
+    """Add the kept sockets of one table to ``records``: 0, or ENOENT if this macOS lacks it."""
+    cdef char *buffer = NULL
+    cdef size_t length = 0
+    cdef darwin.socketstat_pcblist walk
+    cdef darwin.socketstat_pcb pcb
+    if _read_table(name, &buffer, &length) != 0:
+        return ENOENT
+    try:
+        if darwin.socketstat_pcblist_begin(&walk, buffer, length, unix_sockets, tcp) != 0:
+            raise OSError(_errno.EBADMSG, f"{name.decode()} does not start with the 24-byte "
+                          "xinpgen header socketstat knows (originated from sysctlbyname())")
+        while darwin.socketstat_pcblist_next(&walk, filter, &pcb):
+            records.append(_listed_record(&pcb))
+        if walk.unknown_length or walk.incomplete or walk.truncated:
+            skipped[name.decode()] = OSError(
+                _errno.EBADMSG, f"{walk.incomplete} sockets of {name.decode()} left out: "
+                f"{walk.unknown_length} records of a length socketstat does not know (a newer "
+                f"macOS?){', and the answer was cut short' if walk.truncated else ''}")
+    finally:
+        PyMem_Free(buffer)
+    return 0
+
+
+def sockets(kind="inet", *, states=None, local_port=None, remote_port=None, local_address=None,
+            remote_address=None, pid=None, processes=False, details=False, netns=None):
+    """Every socket of a kind, from the kernel's tables (sysctl net.inet.tcp.pcblist_n and its
+    udp, raw and net.local siblings, which netstat reads, unprivileged): a Listing (a list) of
+    the SocketStat records socketstat(fd) returns, with each socket's uid and the pids of the
+    processes that last used it and that it acts for (SocketInfo.last_pid, effective_pid).
+
+    ``kind``: "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "inet" (TCP and UDP), "inet4",
+    "inet6", "unix", "raw" or "all"; "mptcp" and "udplite" are Linux's. A listing this macOS
+    cannot give (Unix sockets before macOS 13) is left out and named in the result's
+    ``skipped``, unless nothing could be listed, which raises its OSError; a table some of whose
+    records socketstat could not read is named there by its sysctl, with what was left out.
+
+    ``states``, ``local_port``, ``remote_port``, ``local_address``, ``remote_address`` and
+    ``pid`` (the socket's last_pid or effective_pid) filter as on Linux, in C before a record
+    is built. A listed TCP record's connection_info holds what the tcpcb holds (state, RTT and
+    its variance, RTO, MSS, windows, cwnd, ssthresh); its byte and segment counters, option
+    bits and flags are None (socketstat(fd) has them). ``processes`` and ``details`` add nothing
+    here: the pids come with every record. ``netns`` is Linux's.
+
+    Raises TypeError or ValueError for a bad argument before any syscall, ProcessLookupError for
+    a ``pid`` that does not exist, and OSError naming the call that failed.
+    """
+    query = _parse_query(kind, states, local_port, remote_port, local_address, remote_address,
+                         pid, processes, details, netns)
+    cdef darwin.socketstat_pcb_filter filter
+    cdef list records = []
+    cdef dict skipped = {}
+    cdef dict families = {}
+    cdef bint listed_any = False
+    if query.netns is not None:
+        raise ValueError("netns is Linux's: macOS has no network namespaces")
+    if query.pid is not None:
+        try:
+            _os.kill(query.pid, 0)
+        except PermissionError:
+            pass    # it exists, another user's
+    for name, protocol, family in query.dumps:
+        families.setdefault(protocol, []).append((name, family))
+    for protocol, listings in families.items():
+        if protocol not in _TABLES:
+            for name, _ in listings:
+                skipped[name] = OSError(_errno.EPROTONOSUPPORT, f"macOS has no {protocol} "
+                                        f"sockets to list ({name})")
+            continue
+        _query_filter(&filter, query, [family for _, family in listings])
+        for table in _TABLES[protocol]:
+            if _list_table(records, table, protocol == "unix", protocol == "tcp", &filter,
+                           skipped) == 0:
+                listed_any = True
+            else:
+                for name, _ in listings:
+                    skipped[name] = OSError(ENOENT, f"{_os.strerror(ENOENT)}: this macOS has no "
+                                            f"{table.decode()}, so no {name} listing (originated "
+                                            f"from sysctlbyname({table.decode()!r}))")
+    if not listed_any and skipped:
+        raise next(iter(skipped.values()))
+    return Listing(records, skipped)

@@ -341,6 +341,9 @@ cdef extern from "darwin_pcblist.h" nogil:
         size_t stale
         int truncated
 
+    enum: SOCKETSTAT_DARWIN_TF_REQ_SCALE
+    enum: SOCKETSTAT_DARWIN_TF_RCVD_SCALE
+
     int socketstat_pcblist_begin(socketstat_pcblist *walk, const void *buffer, size_t length,
                                  int unix_sockets, int tcp)
     int socketstat_pcblist_next(socketstat_pcblist *walk, const socketstat_pcb_filter *filter,

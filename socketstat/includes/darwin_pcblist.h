@@ -52,6 +52,10 @@
 #define SOCKETSTAT_DARWIN_TCPS_LISTEN       1
 #define SOCKETSTAT_DARWIN_TCPS_ESTABLISHED  4
 #define SOCKETSTAT_DARWIN_TCPS_CLOSED       0
+/* t_flags: window scaling requested and received (bsd/netinet/tcp_var.h, unchanged since
+ * xnu-4570); both set is tcp_connection_fill_info's TCP_WINDOW_SCALE_ENABLED. */
+#define SOCKETSTAT_DARWIN_TF_REQ_SCALE  0x20
+#define SOCKETSTAT_DARWIN_TF_RCVD_SCALE 0x40
 
 #pragma pack(push, 4)
 

@@ -39,6 +39,7 @@ if sys.platform == "linux":
 elif sys.platform == "darwin":
     from socketstat._darwin import (
         DarwinTcpState as DarwinTcpState,
+        Listing as Listing,
         Sample as Sample,
         SampleDelta as SampleDelta,
         Sampler as Sampler,
@@ -50,6 +51,7 @@ elif sys.platform == "darwin":
         TcpConnectionInfo as TcpConnectionInfo,
         TcpConnectionOptions as TcpConnectionOptions,
         socketstat as socketstat,
+        sockets as sockets,
         tcp_info as tcp_info,
     )
 
@@ -58,6 +60,7 @@ elif sys.platform == "darwin":
         "SocketChangedError",
         "DarwinTcpState", "SockbufInfo", "TcpConnectionFlags", "TcpConnectionInfo",
         "TcpConnectionOptions", "Sample", "SampleDelta", "Sampler", "tcp_info",
+        "sockets", "Listing",
     ]
 
 __version__: str

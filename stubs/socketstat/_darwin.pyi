@@ -2,10 +2,12 @@
 """Types of socketstat's macOS backend (the compiled socketstat._darwin)."""
 
 import enum
-from typing import Protocol, final, type_check_only
+import ipaddress
+from typing import Iterable, Literal, Protocol, final, type_check_only
 
 from typing_extensions import Buffer
 
+from socketstat._common import TcpState
 from socketstat._contract import (
     PortableConnectionInfo,
     PortableRecord,
@@ -75,11 +77,11 @@ class TcpConnectionInfo(PortableConnectionInfo):
     def tcpi_rcv_wscale(self) -> int:
         """receive window scale shift (0 unless window scaling was negotiated)."""
     @property
-    def tcpi_options(self) -> int:
+    def tcpi_options(self) -> int | None:
         """TCPCI_OPT_* bits (TcpConnectionOptions): 1 timestamps, 2 SACK, 4 window scaling, 8 ECN;
         SACK shows on CLOSED and LISTEN sockets too (on until a peer's SYN lacks it)."""
     @property
-    def tcpi_flags(self) -> int:
+    def tcpi_flags(self) -> int | None:
         """TCPCI_FLAG_* bits (TcpConnectionFlags): 1 loss recovery (fast recovery or RTO backoff),
         2 reordering detected."""
     @property
@@ -106,7 +108,7 @@ class TcpConnectionInfo(PortableConnectionInfo):
         """receive window still open to the peer (rcv_adv - rcv_nxt; before macOS 12 the receive
         window, rcv_wnd), bytes."""
     @property
-    def tcpi_rttcur(self) -> int:
+    def tcpi_rttcur(self) -> int | None:
         """most recent RTT sample, milliseconds."""
     @property
     def tcpi_srtt(self) -> int:
@@ -115,68 +117,68 @@ class TcpConnectionInfo(PortableConnectionInfo):
     def tcpi_rttvar(self) -> int:
         """RTT variance, milliseconds."""
     @property
-    def tcpi_tfo_cookie_req(self) -> bool:
+    def tcpi_tfo_cookie_req(self) -> bool | None:
         """TFO: a cookie was requested (1-bit field)."""
     @property
-    def tcpi_tfo_cookie_rcv(self) -> bool:
+    def tcpi_tfo_cookie_rcv(self) -> bool | None:
         """TFO: a cookie was received (1-bit field)."""
     @property
-    def tcpi_tfo_syn_loss(self) -> bool:
+    def tcpi_tfo_syn_loss(self) -> bool | None:
         """TFO: fell back to regular TCP after a SYN loss (1-bit field)."""
     @property
-    def tcpi_tfo_syn_data_sent(self) -> bool:
+    def tcpi_tfo_syn_data_sent(self) -> bool | None:
         """TFO: SYN with data was sent (1-bit field)."""
     @property
-    def tcpi_tfo_syn_data_acked(self) -> bool:
+    def tcpi_tfo_syn_data_acked(self) -> bool | None:
         """TFO: the SYN's data was fully acknowledged (1-bit field)."""
     @property
-    def tcpi_tfo_syn_data_rcv(self) -> bool:
+    def tcpi_tfo_syn_data_rcv(self) -> bool | None:
         """TFO: server received SYN with data and a valid cookie (1-bit field)."""
     @property
-    def tcpi_tfo_cookie_req_rcv(self) -> bool:
+    def tcpi_tfo_cookie_req_rcv(self) -> bool | None:
         """TFO: server received a cookie request (1-bit field)."""
     @property
-    def tcpi_tfo_cookie_sent(self) -> bool:
+    def tcpi_tfo_cookie_sent(self) -> bool | None:
         """TFO: server announced a cookie (1-bit field)."""
     @property
-    def tcpi_tfo_cookie_invalid(self) -> bool:
+    def tcpi_tfo_cookie_invalid(self) -> bool | None:
         """TFO: server received an invalid cookie (1-bit field)."""
     @property
-    def tcpi_tfo_cookie_wrong(self) -> bool:
+    def tcpi_tfo_cookie_wrong(self) -> bool | None:
         """TFO: the cookie we sent was wrong (1-bit field); macOS 10.12."""
     @property
-    def tcpi_tfo_no_cookie_rcv(self) -> bool:
+    def tcpi_tfo_no_cookie_rcv(self) -> bool | None:
         """TFO: no cookie came back for our request (1-bit field); macOS 10.12."""
     @property
-    def tcpi_tfo_heuristics_disable(self) -> bool:
+    def tcpi_tfo_heuristics_disable(self) -> bool | None:
         """TFO: disabled by the kernel's heuristics (1-bit field); macOS 10.12."""
     @property
-    def tcpi_tfo_send_blackhole(self) -> bool:
+    def tcpi_tfo_send_blackhole(self) -> bool | None:
         """TFO: a sending black hole was detected (1-bit field); macOS 10.12."""
     @property
-    def tcpi_tfo_recv_blackhole(self) -> bool:
+    def tcpi_tfo_recv_blackhole(self) -> bool | None:
         """TFO: a receiving black hole was detected (1-bit field); macOS 10.12."""
     @property
     def tcpi_tfo_onebyte_proxy(self) -> bool | None:
         """TFO: a proxy acknowledged all but one byte of the SYN (1-bit field); macOS 10.13."""
     @property
-    def tcpi_txpackets(self) -> int:
+    def tcpi_txpackets(self) -> int | None:
         """segments sent carrying data, retransmissions included (pure ACKs, SYN and bare FIN not
         counted)."""
     @property
-    def tcpi_txbytes(self) -> int:
+    def tcpi_txbytes(self) -> int | None:
         """payload bytes sent, retransmissions included."""
     @property
-    def tcpi_txretransmitbytes(self) -> int:
+    def tcpi_txretransmitbytes(self) -> int | None:
         """payload bytes retransmitted."""
     @property
-    def tcpi_rxpackets(self) -> int:
+    def tcpi_rxpackets(self) -> int | None:
         """segments received carrying data."""
     @property
-    def tcpi_rxbytes(self) -> int:
+    def tcpi_rxbytes(self) -> int | None:
         """payload bytes received, duplicates included."""
     @property
-    def tcpi_rxoutoforderbytes(self) -> int:
+    def tcpi_rxoutoforderbytes(self) -> int | None:
         """payload bytes received out of order."""
     @property
     def tcpi_txretransmitpackets(self) -> int | None:
@@ -323,6 +325,18 @@ class SocketInfo(PortableSocketInfo):
     def unsi_conn_pcb(self) -> int | None:
         """Unix: the connected peer's soi_pcb (0: no peer)."""
     @property
+    def uid(self) -> int | None:
+        """the user whose credentials created the socket (so_uid, netstat -v's uid); listed records
+        only."""
+    @property
+    def last_pid(self) -> int | None:
+        """the process that last used the socket (so_last_pid, netstat -v's pid): its owner, found
+        without walking processes; listed records only."""
+    @property
+    def effective_pid(self) -> int | None:
+        """the process the socket acts for (so_e_pid, netstat -v's epid): last_pid unless a daemon
+        delegated it; listed records only."""
+    @property
     def readable_bytes(self) -> int | None:
         """SO_NREAD: data bytes a read would find: a datagram socket's first datagram (payload
         only), a stream socket's queued data without control messages; details only."""
@@ -450,3 +464,36 @@ class Sampler:
         """The difference between the two newest samples. Raises ValueError before two samples and
         for a socket that is not TCP (only TCP keeps the counters), and SocketChangedError when a
         counter went backwards: the fd names another socket now."""
+
+_Kind = Literal["tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "inet", "inet4", "inet6", "unix",
+               "all", "mptcp", "raw", "udplite"]
+_AddressFilter = (str | ipaddress.IPv4Address | ipaddress.IPv6Address | ipaddress.IPv4Network
+                 | ipaddress.IPv6Network)
+
+class Listing(list[SocketStat]):
+    """The sockets one sockets() call listed, in the order the kernel gave them.
+
+    ``skipped`` names each listing this macOS could not give (Unix sockets before macOS 13) with
+    the error it answered, and each table some of whose records socketstat could not read (by its
+    sysctl name, saying what was left out); asking for that listing alone raises the error instead.
+    """
+
+    skipped: dict[str, OSError]
+
+    def __init__(self, records: Iterable[SocketStat] = (),
+                 skipped: dict[str, OSError] | None = None) -> None: ...
+
+def sockets(kind: _Kind = "inet", *, states: Iterable[TcpState] | None = None,
+            local_port: int | None = None, remote_port: int | None = None,
+            local_address: _AddressFilter | None = None,
+            remote_address: _AddressFilter | None = None, pid: int | None = None,
+            processes: bool = False, details: bool = False, netns: None = None) -> Listing:
+    """Every socket of a kind, from the kernel's tables (sysctl net.inet.tcp.pcblist_n and its
+    udp, raw and net.local siblings, which netstat reads, unprivileged): a Listing (a list) of
+    the SocketStat records socketstat(fd) returns, with each socket's uid and the pids of the
+    processes that last used it and that it acts for (SocketInfo.last_pid, effective_pid).
+
+    A listed TCP record's connection_info holds what the tcpcb holds (state, RTT and its
+    variance, RTO, MSS, windows, cwnd, ssthresh); its byte and segment counters, option bits and
+    flags are None (socketstat(fd) has them). Filters apply in C before a record is built.
+    """
