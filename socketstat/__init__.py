@@ -55,6 +55,10 @@ elif sys.platform == "darwin":
     try:
         from socketstat._darwin import (
             DarwinTcpState as DarwinTcpState,
+            Listing as Listing,
+            Sample as Sample,
+            SampleDelta as SampleDelta,
+            Sampler as Sampler,
             SockbufInfo as SockbufInfo,
             SocketInfo as SocketInfo,
             SocketStat as SocketStat,
@@ -63,6 +67,8 @@ elif sys.platform == "darwin":
             TcpConnectionInfo as TcpConnectionInfo,
             TcpConnectionOptions as TcpConnectionOptions,
             socketstat as socketstat,
+            sockets as sockets,
+            tcp_info as tcp_info,
         )
     except ModuleNotFoundError as error:
         raise unbuilt_backend(error, "socketstat._darwin") from None
@@ -70,7 +76,8 @@ elif sys.platform == "darwin":
         "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
         "SocketChangedError",
         "DarwinTcpState", "SockbufInfo", "TcpConnectionFlags", "TcpConnectionInfo",
-        "TcpConnectionOptions",
+        "TcpConnectionOptions", "Sample", "SampleDelta", "Sampler", "tcp_info",
+        "sockets", "Listing",
     ]
 else:
     raise ImportError(f"socketstat supports Linux and macOS; this platform is {sys.platform!r}")

@@ -10,12 +10,44 @@ records are the backend's own compiled classes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Protocol, Union
 
 Address = Union[tuple[str, int], tuple[str, int, int, int], str, bytes]
 """(host, port) for IPv4; (host, port, flowinfo, scope_id) for IPv6; a path (str) or, on Linux,
 an abstract name (bytes starting with NUL) for Unix; on Linux the raw address bytes of another
 family."""
+
+
+# What names a socket to socketstat(), tcp_info(), Sampler and SamplerGroup. Real classes, not
+# type-check-only ones, so that the alias exists at run time too (stubtest checks it does).
+
+
+class HasFileno(Protocol):
+    def fileno(self) -> int: ...
+
+
+class HasExtraInfo(Protocol):
+    """An asyncio transport or StreamWriter: its socket is get_extra_info("socket")."""
+
+    def get_extra_info(self, name: str, default: object = None) -> object: ...
+
+
+class HasSocket(Protocol):
+    """A trio SocketStream: its socket is .socket."""
+
+    @property
+    def socket(self) -> HasFileno: ...
+
+
+class HasTypedAttributes(Protocol):
+    """An anyio socket stream: its socket is extra(SocketAttribute.raw_socket)."""
+
+    def extra(self, attribute: object, /) -> object: ...
+
+
+Socketlike = Union[int, HasFileno, HasExtraInfo, HasSocket, HasTypedAttributes]
+"""What every call taking a socket takes: an fd, an object with fileno() (a socket), or an
+event loop's connection object (socketstat._common.stream_socket() reaches its socket)."""
 
 if TYPE_CHECKING:
     import socket
@@ -74,13 +106,14 @@ if TYPE_CHECKING:
             """Segments retransmitted over the connection's life, segments. Linux: tcpi_total_retrans.
             macOS: tcpi_txretransmitpackets, data segments only; None before macOS 10.13."""
         @property
-        def bytes_sent(self) -> int:
-            """Payload bytes sent, retransmissions included, bytes. Linux: tcpi_bytes_sent. macOS:
-            tcpi_txbytes."""
+        def bytes_sent(self) -> int | None:
+            """Payload bytes sent, retransmissions included, bytes. Linux: tcpi_bytes_sent (None before
+            Linux 4.19). macOS: tcpi_txbytes; None in a listing (pcblist_n has no counters)."""
         @property
-        def bytes_received(self) -> int:
+        def bytes_received(self) -> int | None:
             """Payload bytes received, bytes. Linux: tcpi_bytes_received (in order, duplicates not
-            counted). macOS: tcpi_rxbytes (duplicate segments' bytes counted too)."""
+            counted; None before 4.19). macOS: tcpi_rxbytes (duplicate segments' bytes counted too);
+            None in a listing."""
         @property
         def bytes_acked(self) -> int | None:
             """Payload bytes the peer acknowledged, bytes. Linux: tcpi_bytes_acked. macOS: not

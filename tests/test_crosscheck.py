@@ -94,10 +94,11 @@ def test_socketstat_darwin_backend_from_a_fresh_tree(toolchain: None, tmp_path: 
 # A wrong row in the macOS table: the declarations generated from it are cross-checked too.
 BROKEN_TABLE = {
     "member-type": ((r'tcpi\("tcpi_snd_cwnd", "uint32_t"', 'tcpi("tcpi_snd_cwnd", "uint16_t"'),
-                    ("tcpi_snd_cwnd", "size differs")),
+                    "compile", ("tcpi_snd_cwnd", "size differs")),
     "bit-field-type": ((r'return tcpi\(name, "uint32_t"', 'return tcpi(name, "uint8_t"'),
-                       ("tcpi_tfo_syn_data_acked", "size differs")),
-    "sockbuf-member-name": ((r'sbi\("sbi_lowat"', 'sbi("sbi_lowwat"'), ("sbi_lowwat",)),
+                       "compile", ("tcpi_tfo_syn_data_acked", "size differs")),
+    # sockets() writes every sockbuf_info member by name: Cython finds the true name missing.
+    "sockbuf-member-name": ((r'sbi\("sbi_lowat"', 'sbi("sbi_lowwat"'), "cython", ("sbi_lowat",)),
 }
 
 
@@ -105,16 +106,41 @@ BROKEN_TABLE = {
 @pytest.mark.parametrize(("case", "arch"), [(case, crosscheck.DARWIN_ARCHS[i % 2])
                                             for i, case in enumerate(sorted(BROKEN_TABLE))])
 def test_broken_table_row_fails(toolchain: None, tmp_path: Path, case: str, arch: str) -> None:
-    (pattern, replacement), names = BROKEN_TABLE[case]
+    (pattern, replacement), stage, names = BROKEN_TABLE[case]
     package = _source_package(tmp_path)
     table = package / "codegen" / "darwin.py"
     text, count = re.subn(pattern, lambda _: replacement, table.read_text())
     assert count == 1, f"{pattern!r} no longer matches codegen/darwin.py: update the test"
     table.write_text(text)
     failure = _single_failure(package, arch, tmp_path)
-    assert failure.stage == "compile", str(failure)
+    assert failure.stage == stage, str(failure)
     for name in names:
         assert name in failure.output, str(failure)
+
+
+# A wrong row in the private pcblist_n layout (includes/darwin_pcblist.h, declared from xnu, not
+# in the SDK): its own assertions, or declcheck's of darwin.pxd, fail the cross-check build.
+BROKEN_PCBLIST = {
+    "offset": ("X(xtcpcb_n, t_srtt, 136)", "X(xtcpcb_n, t_srtt, 140)", "t_srtt is at 140"),
+    "size": ("X(xsocket_n, 104)", "X(xsocket_n, 96)", "sizeof(struct xsocket_n) is 96"),
+    "member-type": ("    uint32_t sb_hiwat;", "    uint16_t sb_hiwat;",
+                    "sb_hiwat declared as 'uint32_t': size differs"),
+}
+
+
+@pytest.mark.skipif(not DARWIN_BACKEND.exists(), reason="no source tree beside the tests")
+@pytest.mark.parametrize(("case", "arch"), [(case, crosscheck.DARWIN_ARCHS[i % 2])
+                                            for i, case in enumerate(sorted(BROKEN_PCBLIST))])
+def test_broken_pcblist_layout_fails(toolchain: None, tmp_path: Path, case: str, arch: str) -> None:
+    old, new, message = BROKEN_PCBLIST[case]
+    package = _source_package(tmp_path)
+    header = package / "includes" / "darwin_pcblist.h"
+    text = header.read_text()
+    assert text.count(old) == 1, f"{old!r} no longer matches darwin_pcblist.h: update the test"
+    header.write_text(text.replace(old, new))
+    failure = _single_failure(package, arch, tmp_path)
+    assert failure.stage == "compile", str(failure)
+    assert message in failure.output, str(failure)
 
 
 def _single_failure(package: Path, arch: str, tmp_path: Path) -> Any:
@@ -181,6 +207,57 @@ def test_stub_numbers_are_the_sdks(toolchain: None) -> None:
         match = re.search(rf"^#define\s+{name}\s+(0x[0-9a-fA-F]+|\d+)", text, flags=re.M)
         assert match, f"{name} is not #defined in the SDK"
         assert int(match.group(1), 0) == value, name
+
+
+# What Sampler.sample() may call, read from the C that Cython generates for macOS: the body of
+# Sampler._sample and of every module function it reaches. strace is Linux-only; this shows the
+# cost discipline on the code that a Mac compiles: no proc_pidfdinfo, no sysctl, no allocation.
+_MODULE_FUNCTION = re.compile(r"\b(__pyx_f_10socketstat_7_darwin_\w+)\s*\(")
+_SYSTEM_CALLS = {"getsockopt", "ioctl", "proc_pidfdinfo", "proc_pidinfo", "sysctlbyname",
+                 "getsockname", "getpeername", "fstat", "clock_gettime", "mach_absolute_time",
+                 "socketstat_monotonic_ns", "malloc", "PyMem_Malloc", "PyObject_Malloc"}
+
+
+def _function_body(c_source: str, name: str) -> str:
+    match = re.search(rf"^static [^;{{]*\b{name}\([^;{{]*\)\s*{{", c_source, flags=re.M)
+    assert match, f"no definition of {name} in the generated C"
+    depth, index = 1, match.end()
+    while depth:
+        depth += {"{": 1, "}": -1}.get(c_source[index], 0)
+        index += 1
+    return c_source[match.end():index]
+
+
+def _reached_calls(c_source: str, start: str) -> tuple[set[str], str]:
+    """(the system calls named in START and the module functions it reaches, their bodies)."""
+    seen, todo, bodies = set(), [start], []
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        body = _function_body(c_source, name)
+        bodies.append(body)
+        todo += _MODULE_FUNCTION.findall(body)
+    text = "\n".join(bodies)
+    return {call for call in _SYSTEM_CALLS if re.search(rf"\b{call}\s*\(", text)}, text
+
+
+@pytest.mark.skipif(not DARWIN_BACKEND.exists(), reason="no source tree beside the tests")
+def test_sampler_issues_only_its_calls(toolchain: None, tmp_path: Path) -> None:
+    package = _source_package(tmp_path)
+    translation = crosscheck.translate(package / "_darwin.pyx", workdir=tmp_path)
+    c_source = translation.c_file.read_text()
+    calls, text = _reached_calls(c_source, "__pyx_f_10socketstat_7_darwin_7Sampler__sample")
+    assert calls == {"getsockopt", "ioctl", "socketstat_monotonic_ns"}, calls
+    for option in ("TCP_CONNECTION_INFO", "FIONREAD", "SO_NREAD", "SO_NWRITE"):
+        assert re.search(rf"\b{option}\b", text), option
+    # The same reading finds what socketstat() calls, so an empty answer is not the reading's.
+    calls, _ = _reached_calls(c_source, "__pyx_f_10socketstat_7_darwin_read_snapshot")
+    assert "proc_pidfdinfo" in calls and "getsockopt" in calls
+    # tcp_info() is one getsockopt.
+    calls, _ = _reached_calls(c_source, "__pyx_f_10socketstat_7_darwin_read_connection_info")
+    assert calls == {"getsockopt"}
 
 
 class Broken(NamedTuple):

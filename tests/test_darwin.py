@@ -237,7 +237,7 @@ def test_option_and_flag_bits_by_name() -> None:
     listener, client, server = tcp_connection(socket.AF_INET)
     with listener, client, server:
         info = socketstat(client).connection_info
-        assert info is not None
+        assert info is not None and info.tcpi_options is not None
         options = TcpConnectionOptions(info.tcpi_options)
         # macOS negotiates these by default (tcp_do_timestamps in tcp_subr.c, net.inet.tcp.sack).
         assert TcpConnectionOptions.TIMESTAMPS in options and TcpConnectionOptions.SACK in options

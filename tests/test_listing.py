@@ -1438,7 +1438,8 @@ def test_final_stats_give_a_closed_connection_its_last_figures() -> None:
         assert final is not None, "the server end never vanished"
         assert final.state is TcpState.CLOSED
         assert final.connection_info is not None  # the kernel's last tcp_info, not the listing's
-        assert final.connection_info.bytes_received >= size
+        received = final.connection_info.bytes_received
+        assert received is not None and received >= size
         assert final.socket_info.remote_address == client_address
         assert acked >= size  # from the client's final tcp_info: TIME_WAIT has none
 

@@ -74,11 +74,12 @@ CONNECTION_INFO = (
     Portable("retransmissions", "int | None", "Segments retransmitted over the connection's "
              "life", "segments", linux="tcpi_total_retrans",
              darwin="tcpi_txretransmitpackets, data segments only; None before macOS 10.13"),
-    Portable("bytes_sent", "int", "Payload bytes sent, retransmissions included", "bytes",
-             linux="tcpi_bytes_sent", darwin="tcpi_txbytes"),
-    Portable("bytes_received", "int", "Payload bytes received", "bytes",
-             linux="tcpi_bytes_received (in order, duplicates not counted)",
-             darwin="tcpi_rxbytes (duplicate segments' bytes counted too)"),
+    Portable("bytes_sent", "int | None", "Payload bytes sent, retransmissions included", "bytes",
+             linux="tcpi_bytes_sent (None before Linux 4.19)",
+             darwin="tcpi_txbytes; None in a listing (pcblist_n has no counters)"),
+    Portable("bytes_received", "int | None", "Payload bytes received", "bytes",
+             linux="tcpi_bytes_received (in order, duplicates not counted; None before 4.19)",
+             darwin="tcpi_rxbytes (duplicate segments' bytes counted too); None in a listing"),
     Portable("bytes_acked", "int | None", "Payload bytes the peer acknowledged", "bytes",
              linux="tcpi_bytes_acked", darwin="not reported, always None"),
 )

@@ -22,6 +22,10 @@ from model import Constant, Enumeration, Field, Record, portable
 END_MEMBERS = ("tcpi_rxoutoforderbytes", "tcpi_txretransmitpackets")
 
 _FILLED_10_13 = "self._length >= END_tcpi_txretransmitpackets"
+# A record sockets() built from a tcpcb (xtcpcb_n in pcblist_n) holds what tcp_connection_fill_info
+# computes from the tcpcb alone; the counters, option bits, flags, last RTT sample and TFO bits
+# live elsewhere in the kernel (inp_stat, t_stat, t_flagsext, t_tfo_stats) and are None there.
+_NOT_LISTED = "not self._listed"
 
 
 DARWIN_TCP_STATE = Enumeration(
@@ -72,14 +76,14 @@ TCP_CONNECTION_FLAGS = Enumeration(
 
 
 def tcpi(name: str, ctype: str, doc: str, unit: str = "", since: str = "10.11", *,
-         pytype: str = "int", expr: str = "") -> Field:
-    """A struct tcp_connection_info member. A member of 10.13 is None in a 104-byte answer."""
-    valid = ""
-    if since == "10.13":
-        valid = _FILLED_10_13
+         pytype: str = "int", expr: str = "", listed: bool = False) -> Field:
+    """A struct tcp_connection_info member. A member of 10.13 is None in a 104-byte answer; one
+    the tcpcb does not hold (``listed`` False) is None in a record sockets() listed."""
+    conditions = ([] if listed else [_NOT_LISTED]) + ([_FILLED_10_13] if since == "10.13" else [])
+    if conditions:
         pytype = f"{pytype} | None"
     return Field(name, pytype, doc, unit, expr=expr, ctype=ctype, since=f"macOS {since}",
-                 valid=valid)
+                 valid=" and ".join(conditions))
 
 
 def tfo(name: str, doc: str, since: str = "10.11") -> Field:
@@ -93,30 +97,30 @@ def tfo(name: str, doc: str, since: str = "10.11") -> Field:
 TCP_CONNECTION_INFO_MEMBERS = (
     tcpi("tcpi_state", "uint8_t", "TCP state, BSD numbering (DarwinTcpState; an unknown number "
          "stays an int)", pytype="DarwinTcpState | int",
-         expr="_RAW_TCP_STATES.get(self._info.tcpi_state, self._info.tcpi_state)"),
+         expr="_RAW_TCP_STATES.get(self._info.tcpi_state, self._info.tcpi_state)", listed=True),
     tcpi("tcpi_snd_wscale", "uint8_t", "send window scale shift (0 unless window scaling was "
-         "negotiated)"),
+         "negotiated)", listed=True),
     tcpi("tcpi_rcv_wscale", "uint8_t", "receive window scale shift (0 unless window scaling was "
-         "negotiated)"),
+         "negotiated)", listed=True),
     tcpi("tcpi_options", "uint32_t", "TCPCI_OPT_* bits (TcpConnectionOptions): 1 timestamps, "
          "2 SACK, 4 window scaling, 8 ECN; SACK shows on CLOSED and LISTEN sockets too (on until "
          "a peer's SYN lacks it)"),
     tcpi("tcpi_flags", "uint32_t", "TCPCI_FLAG_* bits (TcpConnectionFlags): 1 loss recovery "
          "(fast recovery or RTO backoff), 2 reordering detected"),
     tcpi("tcpi_rto", "uint32_t", "retransmission timeout (0 while the retransmit timer is not "
-         "armed)", "milliseconds"),
-    tcpi("tcpi_maxseg", "uint32_t", "maximum segment size", "bytes"),
+         "armed)", "milliseconds", listed=True),
+    tcpi("tcpi_maxseg", "uint32_t", "maximum segment size", "bytes", listed=True),
     tcpi("tcpi_snd_ssthresh", "uint32_t", "slow-start threshold (1073725440, TCP_MAXWIN << 14: "
-         "not yet set)", "bytes"),
-    tcpi("tcpi_snd_cwnd", "uint32_t", "congestion window", "bytes"),
-    tcpi("tcpi_snd_wnd", "uint32_t", "peer's advertised receive window", "bytes"),
+         "not yet set)", "bytes", listed=True),
+    tcpi("tcpi_snd_cwnd", "uint32_t", "congestion window", "bytes", listed=True),
+    tcpi("tcpi_snd_wnd", "uint32_t", "peer's advertised receive window", "bytes", listed=True),
     tcpi("tcpi_snd_sbbytes", "uint32_t", "bytes in the send buffer, sent-but-unacknowledged "
-         "included (so_snd.sb_cc, what SO_NWRITE returns)"),
+         "included (so_snd.sb_cc, what SO_NWRITE returns)", listed=True),
     tcpi("tcpi_rcv_wnd", "uint32_t", "receive window still open to the peer (rcv_adv - rcv_nxt; "
-         "before macOS 12 the receive window, rcv_wnd)", "bytes"),
+         "before macOS 12 the receive window, rcv_wnd)", "bytes", listed=True),
     tcpi("tcpi_rttcur", "uint32_t", "most recent RTT sample", "milliseconds"),
-    tcpi("tcpi_srtt", "uint32_t", "smoothed RTT", "milliseconds"),
-    tcpi("tcpi_rttvar", "uint32_t", "RTT variance", "milliseconds"),
+    tcpi("tcpi_srtt", "uint32_t", "smoothed RTT", "milliseconds", listed=True),
+    tcpi("tcpi_rttvar", "uint32_t", "RTT variance", "milliseconds", listed=True),
     tfo("tcpi_tfo_cookie_req", "a cookie was requested"),
     tfo("tcpi_tfo_cookie_rcv", "a cookie was received"),
     tfo("tcpi_tfo_syn_loss", "fell back to regular TCP after a SYN loss"),
@@ -153,8 +157,8 @@ CONNECTION_INFO_PORTABLE = {
     "mss": "self._info.tcpi_maxseg",
     "congestion_window": "self._info.tcpi_snd_cwnd",
     "retransmissions": "self.tcpi_txretransmitpackets",
-    "bytes_sent": "self._info.tcpi_txbytes",
-    "bytes_received": "self._info.tcpi_rxbytes",
+    "bytes_sent": "self.tcpi_txbytes",
+    "bytes_received": "self.tcpi_rxbytes",
     "bytes_acked": "None",
 }
 
@@ -276,6 +280,14 @@ SOCKET_INFO_FIELDS = (
           "sockets"),
     unsi("unsi_conn_so", "the connected peer's soi_so (0: no peer)"),
     unsi("unsi_conn_pcb", "the connected peer's soi_pcb (0: no peer)"),
+    Field("uid", "int | None", "the user whose credentials created the socket (so_uid, netstat "
+          "-v's uid); listed records only", expr="self._uid if self._listed else None"),
+    Field("last_pid", "int | None", "the process that last used the socket (so_last_pid, "
+          "netstat -v's pid): its owner, found without walking processes; listed records only",
+          expr="self._last_pid if self._listed else None"),
+    Field("effective_pid", "int | None", "the process the socket acts for (so_e_pid, netstat "
+          "-v's epid): last_pid unless a daemon delegated it; listed records only",
+          expr="self._effective_pid if self._listed else None"),
     Field("readable_bytes", "int | None", "SO_NREAD: data bytes a read would find: a datagram "
           "socket's first datagram (payload only), a stream socket's queued data without control "
           "messages; details only", expr="self._readable_bytes"),
@@ -334,4 +346,62 @@ SOCKET_STAT = Record(
     (),
 )
 
-RECORDS = (TCP_CONNECTION_INFO, SOCKBUF_INFO, SOCKET_INFO, SOCKET_STAT)
+SAMPLE = Record(
+    "Sample",
+    "One moment of a Sampler's socket. Its storage belongs to the Sampler and is refilled in "
+    "place: a Sample stays valid until the second sample() after the one that returned it (use "
+    "to_dict() to keep one).",
+    "",
+    (),
+    (
+        Field("monotonic", "float", "when the sample was taken: CLOCK_UPTIME_RAW, the clock of "
+              "time.monotonic() on macOS (it stops while the Mac sleeps)", "seconds",
+              expr="self._monotonic_ns / 1e9"),
+        Field("unreceived", "int", "bytes waiting to be read, as SocketStat.unreceived (FIONREAD "
+              "for streams, SO_NREAD for datagram sockets)", "bytes", expr="self._unreceived"),
+        Field("unsent", "int | None", "SO_NWRITE: bytes in the send buffer, as SocketStat.unsent "
+              "for TCP and UDP; None for Unix sockets, whose data waits in the peer's buffer "
+              "(socketstat() reads it there through proc_pidfdinfo, which sample() never calls)",
+              "bytes", expr="self._unsent if self._has_unsent else None"),
+        Field("not_yet_sent", "int | None", "bytes queued and never transmitted: not reported "
+              "on macOS, always None", "bytes", expr="None"),
+        Field("connection_info", "TcpConnectionInfo | None", "the TCP connection's state "
+              "(TCP_CONNECTION_INFO); None for a socket that is not TCP",
+              expr="self._connection_info"),
+    ),
+)
+
+SAMPLE_DELTA = Record(
+    "SampleDelta",
+    "What changed between two samples: counters' differences and the interval's rates. macOS "
+    "counts no acknowledged bytes, so bytes_acked and delivery_rate are None.",
+    "",
+    (),
+    (
+        Field("elapsed", "float", "time between the two samples", "seconds",
+              expr="self._elapsed"),
+        Field("bytes_acked", "int | None", "not reported on macOS, always None", "bytes",
+              expr="None"),
+        Field("bytes_sent", "int", "payload bytes sent in the interval, retransmissions "
+              "included (tcpi_txbytes)", "bytes", expr="self._bytes_sent"),
+        Field("bytes_received", "int", "payload bytes received in the interval, duplicates "
+              "included (tcpi_rxbytes)", "bytes", expr="self._bytes_received"),
+        Field("bytes_retransmitted", "int", "payload bytes retransmitted in the interval "
+              "(tcpi_txretransmitbytes)", "bytes", expr="self._bytes_retransmitted"),
+        Field("segments_out", "int", "segments carrying data sent in the interval (tcpi_txpackets: "
+              "pure ACKs not counted, unlike Linux)", "segments", expr="self._segments_out"),
+        Field("segments_in", "int", "segments carrying data received in the interval "
+              "(tcpi_rxpackets)", "segments", expr="self._segments_in"),
+        Field("segments_retransmitted", "int | None", "data segments retransmitted in the "
+              "interval (tcpi_txretransmitpackets; None before macOS 10.13)", "segments",
+              expr="self._segments_retransmitted"),
+        Field("delivery_rate", "float | None", "not reported on macOS (no acknowledged-byte "
+              "count), always None", "bytes/s", expr="None"),
+        Field("send_rate", "float | None", "bytes sent (retransmissions included) per second "
+              "over the interval", "bytes/s", expr="_rate(self._bytes_sent, self._elapsed)"),
+        Field("receive_rate", "float | None", "bytes received per second over the interval",
+              "bytes/s", expr="_rate(self._bytes_received, self._elapsed)"),
+    ),
+)
+
+RECORDS = (TCP_CONNECTION_INFO, SOCKBUF_INFO, SOCKET_INFO, SOCKET_STAT, SAMPLE, SAMPLE_DELTA)

@@ -73,7 +73,8 @@ def _tuple_lines(names: tuple[str, ...], indent: str) -> str:
 _PLAIN_AS_IS = {"int", "float", "bool", "str"}
 _ENUMS = {"TcpState", "LinuxTcpState | int", "DarwinTcpState | int",
           "socket.AddressFamily | int", "socket.SocketKind | int"}
-_RECORDS = {"ConnectionInfo", "TcpInfo", "MemInfo", "SockbufInfo", "SocketInfo"}
+_RECORDS = {"ConnectionInfo", "TcpInfo", "TcpConnectionInfo", "MemInfo", "SockbufInfo",
+            "SocketInfo"}
 
 
 def _plain_expression(pytype: str, value: str, family: str) -> str:

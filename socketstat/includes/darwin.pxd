@@ -4,7 +4,7 @@
 # _Static_assert compiled against the SDK headers shipped in the ziglang wheel. Kernel behaviour
 # notes cite xnu (bsd/...). struct tcp_connection_info and the members of struct sockbuf_info are
 # generated from socketstat/codegen/darwin.py into _darwin_records.pxi.
-from libc.stdint cimport uint8_t, uint16_t, uint32_t, uint64_t
+from libc.stdint cimport int16_t, int32_t, uint8_t, uint16_t, uint32_t, uint64_t
 
 from socketstat.includes.posix cimport in_addr, in6_addr
 
@@ -206,3 +206,145 @@ cdef extern from "<libproc.h>" nogil:
 
 cdef extern from "darwin_compat.h" nogil:
     bint socketstat_in6_scope_embedded(const in6_addr *address)
+    long long socketstat_monotonic_ns()
+
+
+cdef extern from "<sys/sysctl.h>" nogil:
+    # 0, or -1 with errno: ENOMEM when *oldlenp is too small for the answer (the list grew).
+    int sysctlbyname(const char *name, void *oldp, size_t *oldlenp, void *newp, size_t newlen)
+
+
+cdef extern from "darwin_pcblist.h" nogil:
+    # The Apple-private pcblist_n records, declared in the project's header from xnu (the SDK has
+    # none of them), with its own size and offset assertions; only what sockets() reads here.
+    struct socketstat_in_addr_4in6:
+        uint32_t ia46_addr4
+
+    ctypedef union inp_dependfaddr_t "__typeof__(((struct socketstat_xinpcb_n *)0)->inp_dependfaddr)":
+        socketstat_in_addr_4in6 inp46_foreign
+        uint8_t inp6_foreign[16]
+
+    ctypedef union inp_dependladdr_t "__typeof__(((struct socketstat_xinpcb_n *)0)->inp_dependladdr)":
+        socketstat_in_addr_4in6 inp46_local
+        uint8_t inp6_local[16]
+
+    ctypedef struct inp_depend4_t "__typeof__(((struct socketstat_xinpcb_n *)0)->inp_depend4)":
+        uint8_t inp4_ip_tos
+
+    ctypedef struct inp_depend6_t "__typeof__(((struct socketstat_xinpcb_n *)0)->inp_depend6)":
+        int32_t inp6_cksum
+        int16_t inp6_hops
+
+    struct socketstat_xinpcb_n:
+        uint16_t inp_fport              # network byte order
+        uint16_t inp_lport
+        uint64_t inp_ppcb
+        uint64_t inp_gencnt
+        int32_t inp_flags
+        uint8_t inp_vflag
+        uint8_t inp_ip_ttl
+        inp_dependfaddr_t inp_dependfaddr
+        inp_dependladdr_t inp_dependladdr
+        inp_depend4_t inp_depend4
+        inp_depend6_t inp_depend6
+
+    # Only members of the 76-byte record of macOS 10.13 to 12 are declared: a record of that
+    # length ends after so_e_pid.
+    struct socketstat_xsocket_n:
+        uint64_t xso_so
+        int16_t so_type
+        uint32_t so_options
+        int16_t so_linger
+        int16_t so_state
+        uint64_t so_pcb
+        int32_t xso_protocol
+        int32_t xso_family
+        int16_t so_qlen
+        int16_t so_incqlen
+        int16_t so_qlimit
+        int16_t so_timeo
+        uint16_t so_error
+        uint32_t so_oobmark
+        uint32_t so_uid
+        int32_t so_last_pid
+        int32_t so_e_pid
+
+    struct socketstat_xsockbuf_n:
+        uint32_t sb_cc
+        uint32_t sb_hiwat
+        uint32_t sb_mbcnt
+        uint32_t sb_mbmax
+        int32_t sb_lowat
+        int16_t sb_flags
+        int16_t sb_timeo
+
+    struct socketstat_xtcpcb_n:
+        int32_t t_timer[4]              # TCPT_*_EXT: the TSI_T_* order
+        int32_t t_state
+        uint32_t t_flags
+        uint32_t rcv_nxt
+        uint32_t rcv_adv
+        uint32_t snd_wnd
+        uint32_t snd_cwnd
+        uint32_t snd_ssthresh
+        int32_t t_rxtcur
+        uint32_t t_maxseg
+        int32_t t_srtt
+        int32_t t_rttvar
+        int32_t t_rxtshift
+        uint8_t snd_scale
+        uint8_t rcv_scale
+
+    struct socketstat_sockaddr_un:
+        uint8_t sun_len
+
+    ctypedef union xu_au_t "__typeof__(((struct socketstat_xunpcb_n *)0)->xu_au)":
+        socketstat_sockaddr_un xuu_addr
+
+    ctypedef union xu_cau_t "__typeof__(((struct socketstat_xunpcb_n *)0)->xu_cau)":
+        socketstat_sockaddr_un xuu_caddr
+
+    struct socketstat_xunpcb_n:
+        uint64_t xunp_unpp
+        uint64_t xunp_conn
+        uint64_t xunp_gencnt
+        xu_au_t xu_au
+        xu_cau_t xu_cau
+
+    struct socketstat_pcb_network:
+        int version
+        unsigned prefix_length
+        uint8_t address[16]
+
+    struct socketstat_pcb_filter:
+        uint32_t states
+        int inet4
+        int inet6
+        int32_t local_port
+        int32_t remote_port
+        socketstat_pcb_network local
+        socketstat_pcb_network remote
+        int32_t pid
+
+    struct socketstat_pcb:
+        const socketstat_xinpcb_n *inp
+        const socketstat_xunpcb_n *unp
+        const socketstat_xsocket_n *so
+        const socketstat_xsockbuf_n *rcv
+        const socketstat_xsockbuf_n *snd
+        const socketstat_xtcpcb_n *tcp
+
+    struct socketstat_pcblist:
+        size_t unknown_length
+        size_t unknown_kind
+        size_t incomplete
+        size_t stale
+        int truncated
+
+    enum: SOCKETSTAT_DARWIN_TF_REQ_SCALE
+    enum: SOCKETSTAT_DARWIN_TF_RCVD_SCALE
+
+    int socketstat_pcblist_begin(socketstat_pcblist *walk, const void *buffer, size_t length,
+                                 int unix_sockets, int tcp)
+    int socketstat_pcblist_next(socketstat_pcblist *walk, const socketstat_pcb_filter *filter,
+                                socketstat_pcb *out)

@@ -1,5 +1,5 @@
 /*
- * The two things the macOS backend (_darwin.pyx) needs that the SDK headers do not say directly.
+ * The things the macOS backend (_darwin.pyx) needs that the SDK headers do not say directly.
  *
  * The SDK's own struct tcp_connection_info (<netinet/tcp.h>) is used, not a copy: it is public
  * API on macOS. getsockopt(TCP_CONNECTION_INFO) copies min(optlen, sizeof) bytes (xnu sooptcopyout)
@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <time.h>
 
 #define SOCKETSTAT_TCPCI_END(member) \
     (offsetof(struct tcp_connection_info, member) + sizeof(((struct tcp_connection_info *)0)->member))
@@ -36,6 +37,15 @@ static inline int socketstat_in6_scope_embedded(const struct in6_addr *address)
         || (IN6_IS_ADDR_MULTICAST(address)
             && (__IPV6_ADDR_MC_SCOPE(address) == __IPV6_ADDR_SCOPE_LINKLOCAL
                 || __IPV6_ADDR_MC_SCOPE(address) == __IPV6_ADDR_SCOPE_INTFACELOCAL));
+}
+
+/*
+ * Now on the clock of Python's time.monotonic() on macOS, which reads mach_absolute_time(): that
+ * clock is CLOCK_UPTIME_RAW (it stops while the Mac sleeps), not CLOCK_MONOTONIC. In ns.
+ */
+static inline long long socketstat_monotonic_ns(void)
+{
+    return (long long)clock_gettime_nsec_np(CLOCK_UPTIME_RAW);
 }
 
 #endif /* SOCKETSTAT_DARWIN_COMPAT_H */

@@ -45,6 +45,10 @@ if sys.platform == "linux":
 elif sys.platform == "darwin":
     from socketstat._darwin import (
         DarwinTcpState as DarwinTcpState,
+        Listing as Listing,
+        Sample as Sample,
+        SampleDelta as SampleDelta,
+        Sampler as Sampler,
         SockbufInfo as SockbufInfo,
         SocketInfo as SocketInfo,
         SocketStat as SocketStat,
@@ -53,13 +57,16 @@ elif sys.platform == "darwin":
         TcpConnectionInfo as TcpConnectionInfo,
         TcpConnectionOptions as TcpConnectionOptions,
         socketstat as socketstat,
+        sockets as sockets,
+        tcp_info as tcp_info,
     )
 
     __all__ = [
         "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
         "SocketChangedError",
         "DarwinTcpState", "SockbufInfo", "TcpConnectionFlags", "TcpConnectionInfo",
-        "TcpConnectionOptions",
+        "TcpConnectionOptions", "Sample", "SampleDelta", "Sampler", "tcp_info",
+        "sockets", "Listing",
     ]
 
 __version__: str

@@ -2,39 +2,19 @@
 """Types of socketstat's macOS backend (the compiled socketstat._darwin)."""
 
 import enum
-from typing import Any, Protocol, TypeAlias, final, type_check_only
+import ipaddress
+from typing import Iterable, Literal, final
 
 from typing_extensions import Buffer
 
+from socketstat._common import TcpState
 from socketstat._contract import (
     PortableConnectionInfo,
     PortableRecord,
     PortableSocketInfo,
     PortableSocketStat,
 )
-
-@type_check_only
-class _HasFileno(Protocol):
-    def fileno(self) -> int: ...
-
-@type_check_only
-class _HasExtraInfo(Protocol):
-    """An asyncio transport or StreamWriter: its socket is get_extra_info("socket")."""
-    def get_extra_info(self, name: str, default: Any = None) -> Any: ...
-
-@type_check_only
-class _HasSocket(Protocol):
-    """A trio SocketStream: its socket is .socket."""
-    @property
-    def socket(self) -> _HasFileno: ...
-
-@type_check_only
-class _HasTypedAttributes(Protocol):
-    """An anyio socket stream: its socket is extra(SocketAttribute.raw_socket)."""
-    def extra(self, attribute: Any, /) -> Any: ...
-
-# What names a socket: an fd, an object with fileno() (a socket), or an event loop's connection.
-_Socketlike: TypeAlias = int | _HasFileno | _HasExtraInfo | _HasSocket | _HasTypedAttributes
+from socketstat._contract import Socketlike as _Socketlike
 
 class DarwinTcpState(enum.IntEnum):
     """macOS's TCP state numbers: xnu's t_state, the BSD numbering (TSI_S_* in <sys/proc_info.h>):
@@ -94,11 +74,11 @@ class TcpConnectionInfo(PortableConnectionInfo):
     def tcpi_rcv_wscale(self) -> int:
         """receive window scale shift (0 unless window scaling was negotiated)."""
     @property
-    def tcpi_options(self) -> int:
+    def tcpi_options(self) -> int | None:
         """TCPCI_OPT_* bits (TcpConnectionOptions): 1 timestamps, 2 SACK, 4 window scaling, 8 ECN;
         SACK shows on CLOSED and LISTEN sockets too (on until a peer's SYN lacks it)."""
     @property
-    def tcpi_flags(self) -> int:
+    def tcpi_flags(self) -> int | None:
         """TCPCI_FLAG_* bits (TcpConnectionFlags): 1 loss recovery (fast recovery or RTO backoff),
         2 reordering detected."""
     @property
@@ -125,7 +105,7 @@ class TcpConnectionInfo(PortableConnectionInfo):
         """receive window still open to the peer (rcv_adv - rcv_nxt; before macOS 12 the receive
         window, rcv_wnd), bytes."""
     @property
-    def tcpi_rttcur(self) -> int:
+    def tcpi_rttcur(self) -> int | None:
         """most recent RTT sample, milliseconds."""
     @property
     def tcpi_srtt(self) -> int:
@@ -134,68 +114,68 @@ class TcpConnectionInfo(PortableConnectionInfo):
     def tcpi_rttvar(self) -> int:
         """RTT variance, milliseconds."""
     @property
-    def tcpi_tfo_cookie_req(self) -> bool:
+    def tcpi_tfo_cookie_req(self) -> bool | None:
         """TFO: a cookie was requested (1-bit field)."""
     @property
-    def tcpi_tfo_cookie_rcv(self) -> bool:
+    def tcpi_tfo_cookie_rcv(self) -> bool | None:
         """TFO: a cookie was received (1-bit field)."""
     @property
-    def tcpi_tfo_syn_loss(self) -> bool:
+    def tcpi_tfo_syn_loss(self) -> bool | None:
         """TFO: fell back to regular TCP after a SYN loss (1-bit field)."""
     @property
-    def tcpi_tfo_syn_data_sent(self) -> bool:
+    def tcpi_tfo_syn_data_sent(self) -> bool | None:
         """TFO: SYN with data was sent (1-bit field)."""
     @property
-    def tcpi_tfo_syn_data_acked(self) -> bool:
+    def tcpi_tfo_syn_data_acked(self) -> bool | None:
         """TFO: the SYN's data was fully acknowledged (1-bit field)."""
     @property
-    def tcpi_tfo_syn_data_rcv(self) -> bool:
+    def tcpi_tfo_syn_data_rcv(self) -> bool | None:
         """TFO: server received SYN with data and a valid cookie (1-bit field)."""
     @property
-    def tcpi_tfo_cookie_req_rcv(self) -> bool:
+    def tcpi_tfo_cookie_req_rcv(self) -> bool | None:
         """TFO: server received a cookie request (1-bit field)."""
     @property
-    def tcpi_tfo_cookie_sent(self) -> bool:
+    def tcpi_tfo_cookie_sent(self) -> bool | None:
         """TFO: server announced a cookie (1-bit field)."""
     @property
-    def tcpi_tfo_cookie_invalid(self) -> bool:
+    def tcpi_tfo_cookie_invalid(self) -> bool | None:
         """TFO: server received an invalid cookie (1-bit field)."""
     @property
-    def tcpi_tfo_cookie_wrong(self) -> bool:
+    def tcpi_tfo_cookie_wrong(self) -> bool | None:
         """TFO: the cookie we sent was wrong (1-bit field); macOS 10.12."""
     @property
-    def tcpi_tfo_no_cookie_rcv(self) -> bool:
+    def tcpi_tfo_no_cookie_rcv(self) -> bool | None:
         """TFO: no cookie came back for our request (1-bit field); macOS 10.12."""
     @property
-    def tcpi_tfo_heuristics_disable(self) -> bool:
+    def tcpi_tfo_heuristics_disable(self) -> bool | None:
         """TFO: disabled by the kernel's heuristics (1-bit field); macOS 10.12."""
     @property
-    def tcpi_tfo_send_blackhole(self) -> bool:
+    def tcpi_tfo_send_blackhole(self) -> bool | None:
         """TFO: a sending black hole was detected (1-bit field); macOS 10.12."""
     @property
-    def tcpi_tfo_recv_blackhole(self) -> bool:
+    def tcpi_tfo_recv_blackhole(self) -> bool | None:
         """TFO: a receiving black hole was detected (1-bit field); macOS 10.12."""
     @property
     def tcpi_tfo_onebyte_proxy(self) -> bool | None:
         """TFO: a proxy acknowledged all but one byte of the SYN (1-bit field); macOS 10.13."""
     @property
-    def tcpi_txpackets(self) -> int:
+    def tcpi_txpackets(self) -> int | None:
         """segments sent carrying data, retransmissions included (pure ACKs, SYN and bare FIN not
         counted)."""
     @property
-    def tcpi_txbytes(self) -> int:
+    def tcpi_txbytes(self) -> int | None:
         """payload bytes sent, retransmissions included."""
     @property
-    def tcpi_txretransmitbytes(self) -> int:
+    def tcpi_txretransmitbytes(self) -> int | None:
         """payload bytes retransmitted."""
     @property
-    def tcpi_rxpackets(self) -> int:
+    def tcpi_rxpackets(self) -> int | None:
         """segments received carrying data."""
     @property
-    def tcpi_rxbytes(self) -> int:
+    def tcpi_rxbytes(self) -> int | None:
         """payload bytes received, duplicates included."""
     @property
-    def tcpi_rxoutoforderbytes(self) -> int:
+    def tcpi_rxoutoforderbytes(self) -> int | None:
         """payload bytes received out of order."""
     @property
     def tcpi_txretransmitpackets(self) -> int | None:
@@ -342,6 +322,18 @@ class SocketInfo(PortableSocketInfo):
     def unsi_conn_pcb(self) -> int | None:
         """Unix: the connected peer's soi_pcb (0: no peer)."""
     @property
+    def uid(self) -> int | None:
+        """the user whose credentials created the socket (so_uid, netstat -v's uid); listed records
+        only."""
+    @property
+    def last_pid(self) -> int | None:
+        """the process that last used the socket (so_last_pid, netstat -v's pid): its owner, found
+        without walking processes; listed records only."""
+    @property
+    def effective_pid(self) -> int | None:
+        """the process the socket acts for (so_e_pid, netstat -v's epid): last_pid unless a daemon
+        delegated it; listed records only."""
+    @property
     def readable_bytes(self) -> int | None:
         """SO_NREAD: data bytes a read would find: a datagram socket's first datagram (payload
         only), a stream socket's queued data without control messages; details only."""
@@ -367,4 +359,138 @@ def socketstat(fd: _Socketlike, *, details: bool = False) -> SocketStat:
 
     Raises TypeError for an object that is neither, ValueError for a negative fd, OverflowError
     for one beyond a C int, and OSError (EBADF, ENOTSOCK, ...) naming the call that failed.
+    """
+
+def tcp_info(fd: _Socketlike) -> TcpConnectionInfo:
+    """Only ``struct tcp_connection_info``: one getsockopt(TCP_CONNECTION_INFO), the cheapest full
+    view of a TCP socket. Raises OSError (ENOPROTOOPT) for a socket that is not TCP, and the same
+    TypeError, ValueError, OverflowError and OSError as socketstat() for bad input.
+    """
+
+@final
+class Sample(PortableRecord):
+    """One moment of a Sampler's socket. Its storage belongs to the Sampler and is refilled in place: a Sample stays valid until the second sample() after the one that returned it (use to_dict() to keep one)."""
+    @property
+    def monotonic(self) -> float:
+        """when the sample was taken: CLOCK_UPTIME_RAW, the clock of time.monotonic() on macOS (it
+        stops while the Mac sleeps), seconds."""
+    @property
+    def unreceived(self) -> int:
+        """bytes waiting to be read, as SocketStat.unreceived (FIONREAD for streams, SO_NREAD for
+        datagram sockets), bytes."""
+    @property
+    def unsent(self) -> int | None:
+        """SO_NWRITE: bytes in the send buffer, as SocketStat.unsent for TCP and UDP; None for Unix
+        sockets, whose data waits in the peer's buffer (socketstat() reads it there through
+        proc_pidfdinfo, which sample() never calls), bytes."""
+    @property
+    def not_yet_sent(self) -> int | None:
+        """bytes queued and never transmitted: not reported on macOS, always None, bytes."""
+    @property
+    def connection_info(self) -> TcpConnectionInfo | None:
+        """the TCP connection's state (TCP_CONNECTION_INFO); None for a socket that is not TCP."""
+
+@final
+class SampleDelta(PortableRecord):
+    """What changed between two samples: counters' differences and the interval's rates. macOS counts no acknowledged bytes, so bytes_acked and delivery_rate are None."""
+    @property
+    def elapsed(self) -> float:
+        """time between the two samples, seconds."""
+    @property
+    def bytes_acked(self) -> int | None:
+        """not reported on macOS, always None, bytes."""
+    @property
+    def bytes_sent(self) -> int:
+        """payload bytes sent in the interval, retransmissions included (tcpi_txbytes), bytes."""
+    @property
+    def bytes_received(self) -> int:
+        """payload bytes received in the interval, duplicates included (tcpi_rxbytes), bytes."""
+    @property
+    def bytes_retransmitted(self) -> int:
+        """payload bytes retransmitted in the interval (tcpi_txretransmitbytes), bytes."""
+    @property
+    def segments_out(self) -> int:
+        """segments carrying data sent in the interval (tcpi_txpackets: pure ACKs not counted,
+        unlike Linux), segments."""
+    @property
+    def segments_in(self) -> int:
+        """segments carrying data received in the interval (tcpi_rxpackets), segments."""
+    @property
+    def segments_retransmitted(self) -> int | None:
+        """data segments retransmitted in the interval (tcpi_txretransmitpackets; None before macOS
+        10.13), segments."""
+    @property
+    def delivery_rate(self) -> float | None:
+        """not reported on macOS (no acknowledged-byte count), always None, bytes/s."""
+    @property
+    def send_rate(self) -> float | None:
+        """bytes sent (retransmissions included) per second over the interval, bytes/s."""
+    @property
+    def receive_rate(self) -> float | None:
+        """bytes received per second over the interval, bytes/s."""
+
+@final
+class Sampler:
+    """Re-reads one socket's changing state at the cost of its syscalls alone.
+
+    The identity (family, type, addresses) is read once, by the socketstat() call the
+    constructor makes; each sample() then issues only getsockopt(TCP_CONNECTION_INFO) (TCP
+    sockets), ioctl(FIONREAD) (streams) or getsockopt(SO_NREAD) (datagram sockets), and
+    getsockopt(SO_NWRITE) (not for Unix sockets, see Sample.unsent) into storage allocated here,
+    and allocates nothing: never proc_pidfdinfo. The Sampler keeps a reference to ``fd`` when it
+    is an object, so a socket passed in is not closed under it; an int fd must stay open (and not
+    be reused) while the Sampler is used. Threads may share a Sampler: sample() and delta() are
+    atomic with respect to each other, but a Sample is refilled in place by the second sample()
+    after it, whichever thread calls it.
+    """
+    def __init__(self, fd: _Socketlike) -> None: ...
+    @property
+    def socket_info(self) -> SocketInfo:
+        """The socket's identity, read once by the constructor."""
+    @property
+    def current(self) -> Sample | None:
+        """The newest Sample, or None before the first sample()."""
+    @property
+    def previous(self) -> Sample | None:
+        """The Sample before the newest, or None before the second sample()."""
+    def sample(self) -> Sample:
+        """Refill the older of the Sampler's two Samples with the socket's state now, and return it.
+        Raises OSError naming the call that failed (EBADF once the fd is closed), and
+        SocketChangedError when the answers show the fd now names another socket."""
+    def delta(self) -> SampleDelta:
+        """The difference between the two newest samples. Raises ValueError before two samples and
+        for a socket that is not TCP (only TCP keeps the counters), and SocketChangedError when a
+        counter went backwards: the fd names another socket now."""
+
+_Kind = Literal["tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "inet", "inet4", "inet6", "unix",
+               "all", "mptcp", "raw", "udplite"]
+_AddressFilter = (str | ipaddress.IPv4Address | ipaddress.IPv6Address | ipaddress.IPv4Network
+                 | ipaddress.IPv6Network)
+
+class Listing(list[SocketStat]):
+    """The sockets one sockets() call listed, in the order the kernel gave them.
+
+    ``skipped`` names each listing this macOS could not give (Unix sockets before macOS 13) with
+    the error it answered, and each table some of whose records socketstat could not read (by its
+    sysctl name, saying what was left out); asking for that listing alone raises the error instead.
+    """
+
+    skipped: dict[str, OSError]
+
+    def __init__(self, records: Iterable[SocketStat] = (),
+                 skipped: dict[str, OSError] | None = None) -> None: ...
+
+def sockets(kind: _Kind = "inet", *, states: Iterable[TcpState] | None = None,
+            local_port: int | None = None, remote_port: int | None = None,
+            local_address: _AddressFilter | None = None,
+            remote_address: _AddressFilter | None = None, pid: int | None = None,
+            processes: bool = False, details: bool = False, netns: None = None) -> Listing:
+    """Every socket of a kind, from the kernel's tables (sysctl net.inet.tcp.pcblist_n and its
+    udp, raw and net.local siblings, which netstat reads, unprivileged): a Listing (a list) of
+    the SocketStat records socketstat(fd) returns, with each socket's uid and the pids of the
+    processes that last used it and that it acts for (SocketInfo.last_pid, effective_pid).
+
+    A listed TCP record's connection_info holds what the tcpcb holds (state, RTT and its
+    variance, RTO, MSS, windows, cwnd, ssthresh); its byte and segment counters, option bits and
+    flags are None (socketstat(fd) has them). Filters apply in C before a record is built.
     """

@@ -4,17 +4,7 @@
 import enum
 import ipaddress
 import os
-from typing import (
-    Any,
-    ClassVar,
-    Iterable,
-    Iterator,
-    Literal,
-    Protocol,
-    TypeAlias,
-    final,
-    type_check_only,
-)
+from typing import Iterable, Iterator, Literal, final
 
 from typing_extensions import Buffer
 
@@ -25,29 +15,7 @@ from socketstat._contract import (
     PortableSocketInfo,
     PortableSocketStat,
 )
-
-@type_check_only
-class _HasFileno(Protocol):
-    def fileno(self) -> int: ...
-
-@type_check_only
-class _HasExtraInfo(Protocol):
-    """An asyncio transport or StreamWriter: its socket is get_extra_info("socket")."""
-    def get_extra_info(self, name: str, default: Any = None) -> Any: ...
-
-@type_check_only
-class _HasSocket(Protocol):
-    """A trio SocketStream: its socket is .socket."""
-    @property
-    def socket(self) -> _HasFileno: ...
-
-@type_check_only
-class _HasTypedAttributes(Protocol):
-    """An anyio socket stream: its socket is extra(SocketAttribute.raw_socket)."""
-    def extra(self, attribute: Any, /) -> Any: ...
-
-# What names a socket: an fd, an object with fileno() (a socket), or an event loop's connection.
-_Socketlike: TypeAlias = int | _HasFileno | _HasExtraInfo | _HasSocket | _HasTypedAttributes
+from socketstat._contract import Socketlike as _Socketlike
 
 class LinuxTcpState(enum.IntEnum):
     """Linux's TCP state numbers (include/net/tcp_states.h): the raw ``tcpi_state``."""

@@ -46,13 +46,16 @@ def retransmitted(info: TcpConnectionInfo) -> int:
 
 
 def uses_sack(info: TcpConnectionInfo) -> bool:
+    # None in a record sockets() listed: the tcpcb does not hold them.
+    if info.tcpi_flags is None or info.tcpi_options is None:
+        return False
     recovering = TcpConnectionFlags.LOSSRECOVERY in TcpConnectionFlags(info.tcpi_flags)
     return bool(info.tcpi_options & TcpConnectionOptions.SACK) and not recovering
 
 
 def cookie_requested(info: TcpConnectionInfo) -> bool:
-    proxy = info.tcpi_tfo_onebyte_proxy  # macOS 10.13: Optional
-    return info.tcpi_tfo_cookie_req and proxy is not True
+    proxy = info.tcpi_tfo_onebyte_proxy  # macOS 10.13 and not listed: Optional
+    return info.tcpi_tfo_cookie_req is True and proxy is not True
 
 
 def established(info: TcpConnectionInfo) -> bool:

@@ -5,7 +5,9 @@ import asyncio
 import json
 import socket
 
-from socketstat import Address, ConnectionInfo, SocketInfo, SocketStat, TcpState, socketstat
+from socketstat import (
+    Address, ConnectionInfo, Sampler, SocketInfo, SocketStat, TcpState, socketstat, sockets,
+)
 
 
 def describe_connection(info: ConnectionInfo) -> dict[str, object]:
@@ -18,13 +20,14 @@ def describe_connection(info: ConnectionInfo) -> dict[str, object]:
     mss: int = info.mss
     window: int = info.congestion_window
     retransmissions: int | None = info.retransmissions
-    sent: int = info.bytes_sent
-    received: int = info.bytes_received
+    sent: int | None = info.bytes_sent
+    received: int | None = info.bytes_received
     acked: int | None = info.bytes_acked
     return {"closing": closing, "closed": state is TcpState.CLOSED, "rtt_ms": rtt * 1000,
             "jitter_ms": rtt_variance * 1000, "rto": rto, "bdp": window / mss,
             "retransmitted": retransmissions or 0, "sent": sent, "received": received,
-            "unacked": None if acked is None else sent - acked, "raw": info.to_dict()}
+            "unacked": None if acked is None or sent is None else sent - acked,
+            "raw": info.to_dict()}
 
 
 def describe_socket(identity: SocketInfo) -> str:
@@ -60,3 +63,31 @@ with socket.socket() as sock:
 async def describe_stream(writer: asyncio.StreamWriter, transport: asyncio.Transport) -> None:
     # An event loop's connection objects name their socket: no fileno() needed.
     print(describe(socketstat(writer)), describe(socketstat(transport)))
+
+
+def listening_ports() -> list[tuple[int, int | None]]:
+    """Every TCP listener's port and accept queue, on any platform that lists."""
+    ports: list[tuple[int, int | None]] = []
+    listing = sockets("tcp", states={TcpState.LISTEN}, local_address="127.0.0.0/8")
+    for stat in listing:
+        local = stat.socket_info.local_address
+        if isinstance(local, tuple):
+            ports.append((local[1], stat.accept_queue))
+    skipped: dict[str, OSError] = listing.skipped
+    print(skipped, describe(listing[0]) if listing else None)
+    return ports
+
+
+def sample_rates(sock: socket.socket) -> tuple[float | None, int | None, int | None]:
+    sampler = Sampler(sock)
+    first = sampler.sample()
+    unreceived: int = first.unreceived
+    unsent: int | None = first.unsent
+    not_yet_sent: int | None = first.not_yet_sent
+    info: ConnectionInfo | None = first.connection_info
+    print(unreceived, unsent, not_yet_sent, None if info is None else info.rtt,
+          first.monotonic, sampler.socket_info.family, first.to_dict())
+    sampler.sample()
+    delta = sampler.delta()
+    acked: int | None = delta.bytes_acked
+    return delta.send_rate, acked, delta.segments_retransmitted
