@@ -43,6 +43,8 @@ examples:
   socketstat --watch 1              live view (sortable; keys below)
   socketstat --watch 2 --count 5 --ndjson > rates.ndjson
   socketstat demo                   a loopback connection of its own, read both ways
+  socketstat export --listen 127.0.0.1:9101 -t --sport 443
+                                    serve those sockets' figures to Prometheus (an extra)
 
 states (--state, repeatable, any case, '-' or '_'): established, syn-sent, syn-received
   (syn-recv), fin-wait-1, fin-wait-2, time-wait, closed (close, unconn), close-wait, last-ack,
@@ -193,7 +195,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG, formatter_class=_Formatter, epilog=EXAMPLES,
         usage="%(prog)s [-tuxwM] [-46] [-l | -a] [-pimen] [filters] [-j | --ndjson] "
-              "[--watch SECONDS [--count N]]\n       %(prog)s demo [--json] [--ipv6] [--bytes N]",
+              "[--watch SECONDS [--count N]]\n       %(prog)s demo [--json] [--ipv6] [--bytes N]\n"
+              "       %(prog)s export --listen HOST:PORT [what to list] [filters]",
         description="List the kernel's sockets as ss does, from socketstat.sockets(): a table, "
                     "or exact JSON (-j, --ndjson), or per-connection rates (--watch).")
     kinds = parser.add_argument_group("what to list (default: TCP)")
@@ -761,6 +764,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from socketstat import _cli_demo
 
         return _cli_demo.main(arguments[1:])
+    if arguments[:1] == ["export"]:
+        from socketstat import _cli_export
+
+        return _cli_export.main(arguments[1:])
     parser = build_parser()
     args = parser.parse_args(arguments)
     if args.count is not None and args.watch is None:

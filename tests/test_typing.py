@@ -14,12 +14,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import prometheus_client
 import pytest
 
 import socketstat
 from conftest import REPO
 
 HERE = Path(__file__).parent / "typing"
+OPTIONAL_DEPENDENCIES = [prometheus_client]  # the test extra installs them
 PLATFORMS = ["linux", "darwin"]  # freebsd and win32 join when their backends do
 INSTALLED = Path(socketstat.__file__).parent
 
@@ -118,6 +120,11 @@ def test_the_repositorys_own_modules_pass_mypy(tmp_path: Path) -> None:
     # installed stands in for the source tree.
     bare = tmp_path / "bare"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True)
+    # The optional dependencies' own types (prometheus_client, for socketstat.prometheus), linked
+    # into the bare interpreter: those, and not socketstat, are what it must see installed.
+    site_packages = next((bare / "lib").glob("python*/site-packages"))
+    for optional in OPTIONAL_DEPENDENCIES:
+        (site_packages / optional.__name__).symlink_to(Path(optional.__file__).parent)
     modules = sorted(str(path.relative_to(REPO)) for path in (REPO / "socketstat").glob("*.py"))
     for platform in PLATFORMS:
         result = mypy("--platform", platform, *modules, cwd=REPO, python=str(bare / "bin/python"))
