@@ -72,12 +72,13 @@ elif sys.platform == "darwin":
         )
     except ModuleNotFoundError as error:
         raise unbuilt_backend(error, "socketstat._darwin") from None
+    from socketstat._watch import SocketsSample as SocketsSample, SocketsSampler as SocketsSampler
     __all__ = [
         "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
         "SocketChangedError",
         "DarwinTcpState", "SockbufInfo", "TcpConnectionFlags", "TcpConnectionInfo",
         "TcpConnectionOptions", "Sample", "SampleDelta", "Sampler", "tcp_info",
-        "sockets", "Listing",
+        "sockets", "Listing", "SocketsSampler", "SocketsSample",
     ]
 else:
     raise ImportError(f"socketstat supports Linux and macOS; this platform is {sys.platform!r}")

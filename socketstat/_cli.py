@@ -22,12 +22,18 @@ from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, NoRet
 from socketstat._common import TcpState
 from socketstat._query import parse_network
 
-if TYPE_CHECKING or sys.platform.startswith("linux"):
+# Each platform's names: mypy --platform linux and --platform darwin check the module under each.
+if sys.platform == "darwin":
+    from socketstat._darwin import Listing, SampleDelta, SocketStat, _json_text, sockets
+
+    if TYPE_CHECKING:
+        from socketstat._darwin import _Kind
+else:
     from socketstat._linux import Listing, SampleDelta, SocketStat, _json_text, sockets
-    from socketstat._watch import SocketsSample, SocketsSampler
 
     if TYPE_CHECKING:
         from socketstat._linux import _Kind
+from socketstat._watch import SocketsSample, SocketsSampler, identity
 
 PROG = "socketstat"
 
@@ -69,6 +75,12 @@ columns: Recv-Q / Send-Q are bytes queued (TCP: unread / unacknowledged; a liste
     {"refresh": N, "monotonic": T, "elapsed": S|null, "event": "new"|"update"|"closed",
      "socket": <to_dict()>, "delta": <SampleDelta.to_dict() + "retransmit_rate">|null}
   ("update" for every socket of the first refresh; "closed" also when a socket stops matching.)
+
+macOS: the same listing from the kernel's pcblist_n tables. Empty there ("-"): Delivery (no
+  delivery rate), the -m memory columns, Inode, Cookie and Cgroup of -e (Uid is shown), and every
+  --watch rate but RTT (the tables have no byte or segment counters); Cwnd is in bytes (Linux:
+  segments, as ss), -p shows the pid that last used the socket, "(pid)", a Unix socket's and its
+  peer's ids are their hashed kernel addresses (Linux: inodes); --netns is Linux's.
 
 exit status: 0 success; 1 with --exit-status when no socket matched; 2 bad usage or an error
   (unknown state, bad port or prefix, a netns that cannot be entered); 130 on Ctrl-C.
@@ -489,11 +501,11 @@ def endpoint(record: SocketStat, remote: bool, services: _Services) -> str:
     info = record.socket_info
     address = info.remote_address if remote else info.local_address
     if info.family == socket.AF_UNIX:
+        own, peer = _unix_ids(record)
         if remote:
             name = _unix_name(address) if address is not None else "*"
-            peer = info.peer_inode
             return f"{name} {peer if peer else '*'}"
-        return f"{_unix_name(address)} {info.inode if info.inode is not None else '*'}"
+        return f"{_unix_name(address)} {own if own is not None else '*'}"
     protocol = "udp" if info.protocol in (socket.IPPROTO_UDP, 136) else "tcp"
     if not isinstance(address, tuple):
         if info.family == socket.AF_INET6:
@@ -517,15 +529,8 @@ def queues(record: SocketStat, state: TcpState) -> tuple[int | None, int | None]
         return record.accept_queue, record.accept_queue_limit
     received = record.unreceived
     if received is None:
-        received = record.receive_queue_memory
+        received = _receive_memory(record)
     return received, record.unsent
-
-
-def owners(record: SocketStat) -> str:
-    processes = record.socket_info.processes
-    if not processes:
-        return ""
-    return ",".join(f"{owner.name}({owner.pid},{owner.fd})" for owner in processes)
 
 
 class Column(NamedTuple):
@@ -555,6 +560,64 @@ def _text(value: object) -> str:
     return "-" if value is None else str(value)
 
 
+# What differs by platform: macOS lists no buffer memory, delivery rate, inode, cookie or cgroup,
+# and names a socket's process by pid alone (so_last_pid), not by /proc's (name, pid, fd).
+if sys.platform == "darwin":
+    def _unix_ids(record: SocketStat) -> tuple[int | None, int | None]:
+        # A Unix socket and its peer by their hashed kernel addresses (soi_so, unsi_conn_so),
+        # which match across the two ends as ss's inodes do on Linux.
+        info = record.socket_info
+        return info.soi_so or None, info.unsi_conn_so or None
+
+    def _receive_memory(record: SocketStat) -> int | None:
+        return None
+
+    def _window_and_delivery(record: SocketStat) -> list[str]:
+        info = record.connection_info
+        assert info is not None
+        return [str(info.congestion_window), "-"]  # macOS's tcpi_snd_cwnd is bytes already
+
+    def _memory_cells(record: SocketStat) -> list[str]:
+        return ["-"] * 6
+
+    def _extended_cells(record: SocketStat) -> list[str]:
+        return [_text(record.socket_info.uid), "-", "-", "-"]
+
+    def owners(record: SocketStat) -> str:
+        pid = record.socket_info.last_pid
+        return "" if pid is None else f"({pid})"
+else:
+    def _unix_ids(record: SocketStat) -> tuple[int | None, int | None]:
+        info = record.socket_info
+        return info.inode, info.peer_inode
+
+    def _receive_memory(record: SocketStat) -> int | None:
+        return record.receive_queue_memory
+
+    def _window_and_delivery(record: SocketStat) -> list[str]:
+        info = record.connection_info
+        assert info is not None
+        return [str(info.tcpi_snd_cwnd), human_rate(info.tcpi_delivery_rate)]  # segments, as ss
+
+    def _memory_cells(record: SocketStat) -> list[str]:
+        memory = record.socket_info.meminfo
+        if memory is None:
+            return ["-"] * 6
+        return [human_bytes(memory.rmem_alloc), human_bytes(memory.rcvbuf),
+                human_bytes(memory.wmem_alloc), human_bytes(memory.sndbuf),
+                human_bytes(memory.wmem_queued), _text(memory.drops)]
+
+    def _extended_cells(record: SocketStat) -> list[str]:
+        info = record.socket_info
+        return [_text(info.uid), _text(info.inode), _text(info.cookie), _text(info.cgroup_id)]
+
+    def owners(record: SocketStat) -> str:
+        processes = record.socket_info.processes
+        if not processes:
+            return ""
+        return ",".join(f"{owner.name}({owner.pid},{owner.fd})" for owner in processes)
+
+
 def table_row(record: SocketStat, state: TcpState | None, args: argparse.Namespace,
               several_protocols: bool, services: _Services) -> list[str]:
     shown = shown_state(record, state)
@@ -568,22 +631,14 @@ def table_row(record: SocketStat, state: TcpState | None, args: argparse.Namespa
         if info is None:
             row += ["-"] * 6
         else:
+            window, delivery = _window_and_delivery(record)
             row += [f"{human_seconds(info.rtt)}/{human_seconds(info.rtt_variance)}",
-                    str(info.tcpi_snd_cwnd), _text(info.retransmissions),
-                    human_rate(info.tcpi_delivery_rate), human_bytes(info.bytes_acked),
-                    human_bytes(info.bytes_received)]
+                    window, _text(info.retransmissions), delivery,
+                    human_bytes(info.bytes_acked), human_bytes(info.bytes_received)]
     if args.memory:
-        memory = record.socket_info.meminfo
-        if memory is None:
-            row += ["-"] * 6
-        else:
-            row += [human_bytes(memory.rmem_alloc), human_bytes(memory.rcvbuf),
-                    human_bytes(memory.wmem_alloc), human_bytes(memory.sndbuf),
-                    human_bytes(memory.wmem_queued), _text(memory.drops)]
+        row += _memory_cells(record)
     if args.extended:
-        info_ = record.socket_info
-        row += [_text(info_.uid), _text(info_.inode), _text(info_.cookie),
-                _text(info_.cgroup_id)]
+        row += _extended_cells(record)
     if args.processes:
         row.append(owners(record))
     return row
@@ -666,7 +721,9 @@ def delta_dict(delta: SampleDelta | None) -> dict[str, Any] | None:
         return None
     result = delta.to_dict()
     elapsed = delta.elapsed
-    result["retransmit_rate"] = delta.segments_retransmitted / elapsed if elapsed > 0 else None
+    retransmitted = delta.segments_retransmitted
+    result["retransmit_rate"] = (retransmitted / elapsed if retransmitted is not None
+                                 and elapsed > 0 else None)
     return result
 
 
@@ -707,8 +764,8 @@ class Watcher:
             current.extend(_kept(self.plan, source, sample.sockets))
             vanished.extend(_kept(self.plan, source, sample.vanished))
             if sample.elapsed is not None:
-                appeared.update(stat.socket_info.cookie for stat in sample.appeared
-                                if stat.socket_info.cookie is not None)
+                appeared.update(key for stat in sample.appeared
+                                if (key := identity(stat)) is not None)
             deltas.update(sample.deltas)
         return Refresh(self.number, monotonic, elapsed, current, appeared, vanished, deltas)
 
@@ -719,9 +776,9 @@ def stream_events(out: TextIO, refresh: Refresh) -> int:
             "elapsed": refresh.elapsed}
     lines = []
     for record, _ in refresh.current:
-        cookie = record.socket_info.cookie
-        event = "new" if cookie in refresh.appeared else "update"
-        delta = refresh.deltas.get(cookie) if cookie is not None else None
+        key = identity(record)
+        event = "new" if key in refresh.appeared else "update"
+        delta = refresh.deltas.get(key) if key is not None else None
         lines.append(_encode({**head, "event": event, "socket": record.to_dict(),
                               "delta": delta_dict(delta)}))
     for record, _ in refresh.vanished:
@@ -774,8 +831,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("argument --count: only with --watch")
     if args.watch is not None and args.json:
         parser.error("argument --json: not with --watch (--ndjson streams each refresh)")
-    if not sys.platform.startswith("linux"):
-        _fail(f"listing sockets needs Linux (sock_diag); `{PROG} demo` works here")
     the_plan = plan(args)
     try:
         matched = _run(args, the_plan)

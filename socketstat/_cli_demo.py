@@ -16,7 +16,8 @@ import sys
 import time
 from typing import Any
 
-from socketstat import socketstat
+from socketstat import socketstat, sockets
+from socketstat._watch import identity
 
 
 def demo_connection(family: socket.AddressFamily) -> tuple[socket.socket, socket.socket, socket.socket]:
@@ -55,16 +56,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def listed(sock: socket.socket) -> Any:
-    """The listing's record of this socket (Linux), found by its local port and its cookie;
-    None elsewhere."""
-    if not sys.platform.startswith("linux"):
-        return None
-    from socketstat._linux import sockets
-
-    cookie = socketstat(sock, details=True).socket_info.cookie
+    """The listing's record of this socket, found by its local port and its identity() (Linux:
+    the cookie; macOS: the hashed kernel address)."""
+    key = identity(socketstat(sock, details=True))
     port = sock.getsockname()[1]
     for record in sockets("tcp", local_port=port, details=True, processes=True):
-        if record.socket_info.cookie == cookie:
+        if identity(record) == key:
             return record
     return None
 
@@ -97,6 +94,6 @@ def show(args: argparse.Namespace) -> None:
             record = listed(sock)
             if record is not None:
                 port = sock.getsockname()[1]
-                print(f"# the same socket (cookie {record.socket_info.cookie}) as listed by "
+                print(f"# the same socket (identity {identity(record)}) as listed by "
                       f"sockets('tcp', local_port={port}, details=True, processes=True):")
                 print(record)

@@ -25,9 +25,10 @@ from socketstat._cli import (
     queues,
     shown_state,
 )
+from socketstat._watch import identity
 
 if TYPE_CHECKING:
-    from socketstat._linux import SampleDelta, SocketStat
+    from socketstat import SampleDelta, SocketStat
     from socketstat._common import TcpState
 
 
@@ -60,7 +61,10 @@ class Row:
         if delta is None:
             return None
         if name == "retransmits":
-            return delta.segments_retransmitted / delta.elapsed if delta.elapsed > 0 else None
+            retransmitted = delta.segments_retransmitted
+            if retransmitted is None or delta.elapsed <= 0:
+                return None
+            return retransmitted / delta.elapsed
         value: float | None = getattr(delta, name)
         return value
 
@@ -115,9 +119,9 @@ class View:
     def rows_of(self, refresh: Refresh) -> list[Row]:
         rows = []
         for record, state in refresh.current:
-            cookie = record.socket_info.cookie
-            mark = "+" if cookie in refresh.appeared else " "
-            delta = refresh.deltas.get(cookie) if cookie is not None else None
+            key = identity(record)
+            mark = "+" if key in refresh.appeared else " "
+            delta = refresh.deltas.get(key) if key is not None else None
             rows.append(self.row(mark, record, state, delta))
         for record, state in refresh.vanished:
             rows.append(self.row("-", record, state, None))

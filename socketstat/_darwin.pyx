@@ -57,6 +57,7 @@ from socketstat._query import Listing, parse as _parse_query
 
 include "_posix.pxi"
 include "_darwin_records.pxi"
+include "_posix_json.pxi"
 
 
 # ---------------------------------------------------------------------------------------------

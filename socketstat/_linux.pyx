@@ -77,6 +77,7 @@ cdef struct Queues:
 
 
 include "_linux_records.pxi"
+include "_posix_json.pxi"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -823,18 +823,3 @@ cdef class _DestroyedSockets:
         if self._fd >= 0:
             close(self._fd)
             self._fd = -1
-
-
-def _json_text(list records, bint lines):
-    """The records' to_json() texts as one ASCII bytes object, written into one buffer: one per
-    line (each line ended) when ``lines``, else comma-separated (a JSON list's inside). What the
-    command's --json and --ndjson write, without a str per record or a decode and re-encode."""
-    cdef _JsonWriter out = _JsonWriter()
-    cdef Py_ssize_t index
-    for index in range(len(records)):
-        if index and not lines:
-            out.raw(b",", 1)
-        (<SocketStat?>records[index])._json_into(out)
-        if lines:
-            out.raw(b"\n", 1)
-    return out.data()

@@ -1,5 +1,6 @@
 """What changes between listings: the same sockets() call repeated, each socket followed by its
-cookie (which the kernel never reuses while it runs), as a Sampler follows one socket."""
+identity() (Linux: its cookie; macOS: its hashed kernel address), as a Sampler follows one
+socket."""
 
 from __future__ import annotations
 
@@ -11,9 +12,18 @@ from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
 from socketstat._common import TcpState
 from socketstat._query import parse
 
-# Linux lists today; the names are imported for the type checker on every platform, so the module
-# is checked as a whole under each.
-if TYPE_CHECKING or sys.platform.startswith("linux"):
+# Each platform's names: mypy --platform linux and --platform darwin check the module under each.
+if sys.platform == "darwin":
+    from socketstat._darwin import Listing, SampleDelta, SocketStat, sockets
+
+    if TYPE_CHECKING:
+        from socketstat._darwin import _AddressFilter, _Kind
+
+    def identity(stat: SocketStat) -> int | None:
+        """What follows a socket from one listing to the next: on macOS the socket's kernel
+        address, hashed (soi_so, as netstat -A and lsof show it), unique among live sockets."""
+        return stat.socket_info.soi_so or None
+else:
     from socketstat._linux import (
         Listing,
         SampleDelta,
@@ -26,6 +36,11 @@ if TYPE_CHECKING or sys.platform.startswith("linux"):
     if TYPE_CHECKING:
         from socketstat._linux import _AddressFilter, _Kind
 
+    def identity(stat: SocketStat) -> int | None:
+        """What follows a socket from one listing to the next: on Linux its cookie, which the
+        kernel never reuses while it runs."""
+        return stat.socket_info.cookie
+
 
 class SocketsSample(NamedTuple):
     """One listing of a SocketsSampler, and what changed since the one before it.
@@ -33,11 +48,11 @@ class SocketsSample(NamedTuple):
     ``monotonic`` is the middle of the listing (time.monotonic()'s clock: the kernel walks its
     tables while the listing runs, so each socket was read at some moment within it), and
     ``elapsed`` the time since the previous listing's middle (None for the first). ``appeared``
-    holds the sockets whose cookies the previous listing did not have (every socket, the first
+    holds the sockets whose identity() the previous listing did not have (every socket, the first
     time), ``vanished`` the records of the previous listing's sockets gone since (closed, or no
     longer matching the filters): with ``final_stats``, a TCP connection's record as the kernel
     freed it, final tcp_info included, else its record from the previous listing. ``deltas``
-    maps the cookie of each TCP connection with tcp_info in the previous listing and in this one
+    maps the identity() of each TCP connection with tcp_info in the previous listing and in this one
     (or in its final record) to the SampleDelta Sampler.delta() would give for it.
     ``final_stats_lost`` says the kernel dropped some final records (its buffer overflowed).
     """
@@ -80,7 +95,13 @@ class SocketsSampler:
             processes=processes, details=details, netns=netns)
         self._previous: dict[int, SocketStat] | None = None
         self._previous_monotonic = 0.0
-        self._destroyed = _DestroyedSockets(netns) if final_stats else None
+        self._destroyed = None
+        if final_stats:
+            if sys.platform == "darwin":
+                raise ValueError("final_stats needs Linux's sock_diag destroy groups; macOS has "
+                                 "no notice of a freed socket")
+            else:
+                self._destroyed = _DestroyedSockets(netns)
 
     def close(self) -> None:
         """End the final_stats subscription (the listings need nothing closed)."""
@@ -104,29 +125,29 @@ class SocketsSampler:
         lost = False
         if self._destroyed is not None:
             freed, lost = self._destroyed.drain()
-            finals = {stat.socket_info.cookie: stat for stat in freed}
-        current = {stat.socket_info.cookie: stat for stat in listing
-                   if stat.socket_info.cookie is not None}
+            finals = {identity(stat): stat for stat in freed}
+        current = {key: stat for stat in listing if (key := identity(stat)) is not None}
         previous = self._previous
         if previous is None:
             sample = SocketsSample(now, None, listing, list(listing), [], {}, lost)
         else:
             elapsed = now - self._previous_monotonic
-            deltas = {}
+            deltas: dict[int, SampleDelta] = {}
             appeared = []
-            for cookie, stat in current.items():
-                if cookie not in previous:
+            for key, stat in current.items():
+                if key not in previous:
                     appeared.append(stat)
-            vanished = [finals.get(cookie, stat) for cookie, stat in previous.items()
-                        if cookie not in current]
-            for cookie, earlier in previous.items():
-                later = current.get(cookie)
+            vanished = [finals.get(key, stat) for key, stat in previous.items()
+                        if key not in current]
+            for key, earlier in previous.items():
+                later = current.get(key)
                 if later is None or later.connection_info is None:
-                    later = finals.get(cookie, later)
-                if later is not None:
+                    later = finals.get(key, later)
+                if later is not None and sys.platform != "darwin":
+                    # macOS lists no byte or segment counters (xtcpcb_n has none): no deltas.
                     delta = _listed_delta(later, earlier, elapsed)
                     if delta is not None:
-                        deltas[cookie] = delta
+                        deltas[key] = delta
             sample = SocketsSample(now, elapsed, listing, appeared, vanished, deltas, lost)
         self._previous = current
         self._previous_monotonic = now

@@ -124,6 +124,7 @@ def test_the_repositorys_own_modules_pass_mypy(tmp_path: Path) -> None:
     # into the bare interpreter: those, and not socketstat, are what it must see installed.
     site_packages = next((bare / "lib").glob("python*/site-packages"))
     for optional in OPTIONAL_DEPENDENCIES:
+        assert optional.__file__ is not None
         (site_packages / optional.__name__).symlink_to(Path(optional.__file__).parent)
     modules = sorted(str(path.relative_to(REPO)) for path in (REPO / "socketstat").glob("*.py"))
     for platform in PLATFORMS:

@@ -60,13 +60,17 @@ elif sys.platform == "darwin":
         sockets as sockets,
         tcp_info as tcp_info,
     )
+    from socketstat._watch import (
+        SocketsSample as SocketsSample,
+        SocketsSampler as SocketsSampler,
+    )
 
     __all__ = [
         "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
         "SocketChangedError",
         "DarwinTcpState", "SockbufInfo", "TcpConnectionFlags", "TcpConnectionInfo",
         "TcpConnectionOptions", "Sample", "SampleDelta", "Sampler", "tcp_info",
-        "sockets", "Listing",
+        "sockets", "Listing", "SocketsSampler", "SocketsSample",
     ]
 
 __version__: str

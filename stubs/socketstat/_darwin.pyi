@@ -480,6 +480,11 @@ class Listing(list[SocketStat]):
     def __init__(self, records: Iterable[SocketStat] = (),
                  skipped: dict[str, OSError] | None = None) -> None: ...
 
+def _json_text(records: list[SocketStat], lines: bool) -> bytes:
+    """The records' to_json() texts as one ASCII bytes object, written into one buffer: one per
+    line (each line ended) when ``lines``, else comma-separated (a JSON list's inside). What the
+    command's --json and --ndjson write, without a str per record or a decode and re-encode."""
+
 def sockets(kind: _Kind = "inet", *, states: Iterable[TcpState] | None = None,
             local_port: int | None = None, remote_port: int | None = None,
             local_address: _AddressFilter | None = None,
