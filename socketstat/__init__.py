@@ -54,11 +54,16 @@ if sys.platform.startswith("linux"):
 elif sys.platform == "darwin":
     try:
         from socketstat._darwin import (
+            Column as Column,
             DarwinTcpState as DarwinTcpState,
+            GroupDelta as GroupDelta,
+            GroupSample as GroupSample,
+            GroupStatus as GroupStatus,
             Listing as Listing,
             Sample as Sample,
             SampleDelta as SampleDelta,
             Sampler as Sampler,
+            SamplerGroup as SamplerGroup,
             SockbufInfo as SockbufInfo,
             SocketInfo as SocketInfo,
             SocketStat as SocketStat,
@@ -79,6 +84,7 @@ elif sys.platform == "darwin":
         "DarwinTcpState", "SockbufInfo", "TcpConnectionFlags", "TcpConnectionInfo",
         "TcpConnectionOptions", "Sample", "SampleDelta", "Sampler", "tcp_info",
         "sockets", "Listing", "SocketsSampler", "SocketsSample",
+        "SamplerGroup", "GroupSample", "GroupDelta", "GroupStatus", "Column",
     ]
 else:
     raise ImportError(f"socketstat supports Linux and macOS; this platform is {sys.platform!r}")

@@ -405,17 +405,49 @@ def tcp_info(fd):
 # ---------------------------------------------------------------------------------------------
 # Sampling
 
-cdef inline int read_connection_info(int fd, TcpConnectionInfo record) noexcept:
-    """getsockopt(TCP_CONNECTION_INFO) straight into the record; 0 or the errno. The kernel copies
-    only what it knows (sooptcopyout): the rest is zeroed, not left from an earlier sample."""
-    cdef socklen_t length = sizeof(tcp_connection_info)
-    if getsockopt(fd, IPPROTO_TCP, darwin.TCP_CONNECTION_INFO, &record._info, &length) != 0:
+cdef inline int read_connection_info_into(int fd, tcp_connection_info *info,
+                                          size_t *length) noexcept nogil:
+    """getsockopt(TCP_CONNECTION_INFO) straight into ``info``; 0 or the errno. The kernel copies
+    only what it knows (sooptcopyout): the rest is zeroed, not left from an earlier sample.
+    Sampler.sample() and SamplerGroup.sample() both read through this and read_queues, so the
+    group issues exactly the Sampler's syscalls."""
+    cdef socklen_t returned = sizeof(tcp_connection_info)
+    if getsockopt(fd, IPPROTO_TCP, darwin.TCP_CONNECTION_INFO, info, &returned) != 0:
         return errno
-    record._length = min(<size_t>length, sizeof(tcp_connection_info))
-    if record._length < sizeof(tcp_connection_info):
-        memset((<char *>&record._info) + record._length, 0,
-               sizeof(tcp_connection_info) - record._length)
+    length[0] = min(<size_t>returned, sizeof(tcp_connection_info))
+    if length[0] < sizeof(tcp_connection_info):
+        memset((<char *>info) + length[0], 0, sizeof(tcp_connection_info) - length[0])
     return 0
+
+
+cdef inline int read_connection_info(int fd, TcpConnectionInfo record) noexcept:
+    return read_connection_info_into(fd, &record._info, &record._length)
+
+
+cdef inline Call read_queues(int fd, bint stream, bint nwrite, int *unreceived, int *unsent,
+                             int *error) noexcept nogil:
+    """unreceived as socketstat() reads it: ioctl(FIONREAD) for a stream, getsockopt(SO_NREAD)
+    (the next datagram's payload) otherwise; unsent from getsockopt(SO_NWRITE) unless ``nwrite``
+    is False (a Unix socket, whose data waits in the peer's buffer: see read_snapshot)."""
+    if stream:
+        if ioctl(fd, darwin.FIONREAD, unreceived) != 0:
+            error[0] = errno
+            return CALL_FIONREAD
+    elif _getsockopt_int(fd, SOL_SOCKET, darwin.SO_NREAD, unreceived) != 0:
+        error[0] = errno
+        return CALL_SO_NREAD
+    if nwrite and _getsockopt_int(fd, SOL_SOCKET, darwin.SO_NWRITE, unsent) != 0:
+        error[0] = errno
+        return CALL_SO_NWRITE
+    return CALL_NONE
+
+
+cdef object _raise_read_error(Call failed, int failure):
+    # TCP_CONNECTION_INFO refused by a socket add() or the constructor saw as TCP: the fd names
+    # another socket now (tcp_ctloutput answers ENOPROTOOPT for others, EOPNOTSUPP if no PCB).
+    if failed == CALL_TCP_CONNECTION_INFO and (failure == ENOPROTOOPT or failure == EOPNOTSUPP):
+        _raise_changed("TCP_CONNECTION_INFO says the socket is not TCP")
+    _raise_errno(failure, _CALL_NAMES[failed])
 
 
 cdef Sample _new_sample(bint tcp):
@@ -538,25 +570,13 @@ cdef class Sampler:
             if failure != 0:
                 failed = CALL_TCP_CONNECTION_INFO
         if failed == CALL_NONE:
-            if self._stream:
-                if ioctl(self._fd, darwin.FIONREAD, &sample._unreceived) != 0:
-                    failed = CALL_FIONREAD
-            elif _getsockopt_int(self._fd, SOL_SOCKET, darwin.SO_NREAD, &sample._unreceived) != 0:
-                failed = CALL_SO_NREAD
-            if failed != CALL_NONE:
-                failure = errno
+            failed = read_queues(self._fd, self._stream, self._nwrite, &sample._unreceived,
+                                 &sample._unsent, &failure)
         sample._has_unsent = self._nwrite
-        if failed == CALL_NONE and self._nwrite:
-            if _getsockopt_int(self._fd, SOL_SOCKET, darwin.SO_NWRITE, &sample._unsent) != 0:
-                failed = CALL_SO_NWRITE
-                failure = errno
         if failed != CALL_NONE:
             # The Sample being refilled now holds a mix of two moments: never show it.
             self._samples_taken = min(self._samples_taken, 1)
-            if failed == CALL_TCP_CONNECTION_INFO and (failure == ENOPROTOOPT
-                                                      or failure == EOPNOTSUPP):
-                _raise_changed("TCP_CONNECTION_INFO says the socket is not TCP")
-            _raise_errno(failure, _CALL_NAMES[failed])
+            _raise_read_error(failed, failure)
         sample._monotonic_ns = darwin.socketstat_monotonic_ns()
         self._previous = self._current
         self._current = sample
@@ -582,6 +602,9 @@ cdef class Sampler:
     def __reduce__(self):
         raise TypeError("a Sampler reads a live fd of this process and is not picklable; pickle "
                         "its samples' to_dict() instead")
+
+
+include "_darwin_group.pxi"
 
 
 # ---------------------------------------------------------------------------------------------

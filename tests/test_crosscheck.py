@@ -75,13 +75,15 @@ def _source_package(directory: Path) -> Path:
     clone holds."""
     package = directory / "socketstat"
     shutil.copytree(ROOT / "socketstat", package, ignore=shutil.ignore_patterns(
-        "*.so", "*.c", "*.pyi", "py.typed", "_*_records.pxi", "__pycache__"))
+        "*.so", "*.c", "*.pyi", "py.typed", "_*_records.pxi", "_*_group_columns.pxi",
+        "__pycache__"))
     return package
 
 
 @pytest.mark.skipif(not DARWIN_BACKEND.exists(), reason="no source tree beside the tests")
 def test_socketstat_darwin_backend_from_a_fresh_tree(toolchain: None, tmp_path: Path) -> None:
-    # translate() renders _darwin_records.pxi from the tables, as setup.py does.
+    # translate() renders _darwin_records.pxi and _darwin_group_columns.pxi from the tables, as
+    # setup.py does.
     package = _source_package(tmp_path)
     work = tmp_path / "work"
     work.mkdir()
@@ -89,6 +91,7 @@ def test_socketstat_darwin_backend_from_a_fresh_tree(toolchain: None, tmp_path: 
                                     workdir=work)
     assert sorted(built) == sorted(crosscheck.DARWIN_ARCHS)
     assert (package / "_darwin_records.pxi").is_file()
+    assert (package / "_darwin_group_columns.pxi").is_file()
 
 
 # A wrong row in the macOS table: the declarations generated from it are cross-checked too.
@@ -244,7 +247,7 @@ def _reached_calls(c_source: str, start: str) -> tuple[set[str], str]:
 
 
 @pytest.mark.skipif(not DARWIN_BACKEND.exists(), reason="no source tree beside the tests")
-def test_sampler_issues_only_its_calls(toolchain: None, tmp_path: Path) -> None:
+def test_sampler_and_group_issue_only_their_calls(toolchain: None, tmp_path: Path) -> None:
     package = _source_package(tmp_path)
     translation = crosscheck.translate(package / "_darwin.pyx", workdir=tmp_path)
     c_source = translation.c_file.read_text()
@@ -255,9 +258,25 @@ def test_sampler_issues_only_its_calls(toolchain: None, tmp_path: Path) -> None:
     # The same reading finds what socketstat() calls, so an empty answer is not the reading's.
     calls, _ = _reached_calls(c_source, "__pyx_f_10socketstat_7_darwin_read_snapshot")
     assert "proc_pidfdinfo" in calls and "getsockopt" in calls
+    # SamplerGroup.sample()'s loop issues, per member, what Sampler.sample() issues: the same
+    # calls, through the same read functions.
+    calls, text = _reached_calls(c_source, "__pyx_f_10socketstat_7_darwin__read_members")
+    assert calls == {"getsockopt", "ioctl", "socketstat_monotonic_ns"}, calls
+    for option in ("TCP_CONNECTION_INFO", "FIONREAD", "SO_NREAD", "SO_NWRITE"):
+        assert re.search(rf"\b{option}\b", text), option
+    sampler = set(_MODULE_FUNCTION.findall(_function_body(
+        c_source, "__pyx_f_10socketstat_7_darwin_7Sampler__sample")))
+    loop = set(_MODULE_FUNCTION.findall(_function_body(
+        c_source, "__pyx_f_10socketstat_7_darwin__read_members")))
+    reads = {"__pyx_f_10socketstat_7_darwin_read_connection_info_into",
+             "__pyx_f_10socketstat_7_darwin_read_queues"}
+    assert reads <= loop, loop
+    assert "__pyx_f_10socketstat_7_darwin_read_queues" in sampler, sampler
     # tcp_info() is one getsockopt.
     calls, _ = _reached_calls(c_source, "__pyx_f_10socketstat_7_darwin_read_connection_info")
     assert calls == {"getsockopt"}
+    assert "__pyx_f_10socketstat_7_darwin_read_connection_info_into" in _MODULE_FUNCTION.findall(
+        _function_body(c_source, "__pyx_f_10socketstat_7_darwin_read_connection_info"))
 
 
 class Broken(NamedTuple):

@@ -54,6 +54,7 @@ def test_the_macos_tests_pass_strict_for_macos() -> None:
     # test_darwin.py runs on a Mac only; its types are checked everywhere.
     tests = Path(__file__).parent
     result = mypy("--strict", "--platform", "darwin", "test_darwin.py", "test_darwin_listing.py",
+                  "test_darwin_group.py",
                   "conftest.py", cwd=tests)
     assert result.returncode == 0, result.stdout + result.stderr
 

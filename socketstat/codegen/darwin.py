@@ -14,7 +14,8 @@ say how each attribute is read (``expr``).
 from __future__ import annotations
 
 import contract
-from model import Constant, Enumeration, Field, Record, portable
+from group import delta_columns, delta_record, member_column, sample_record, status_columns, with_format
+from model import Column, Constant, Enumeration, Field, Record, portable
 
 # What getsockopt(TCP_CONNECTION_INFO) must have copied for each record member to be valid:
 # darwin_compat.h's SOCKETSTAT_TCPCI_END(member), declared to Cython as END_<member>.
@@ -405,3 +406,57 @@ SAMPLE_DELTA = Record(
 )
 
 RECORDS = (TCP_CONNECTION_INFO, SOCKBUF_INFO, SOCKET_INFO, SOCKET_STAT, SAMPLE, SAMPLE_DELTA)
+
+
+# ---------------------------------------------------------------------------------------------
+# SamplerGroup (socketstat/_darwin_group.pxi): one C array per figure, one item per member, as
+# on Linux (socketstat/codegen/group.py has the shared rules); every tcp_connection_info member
+# is a column.
+
+def _connection_info_column(field: Field) -> Column:
+    """A tcp_connection_info member as a column, read from the member's row; a TFO bit as 0/1.
+    Present where the returned length covers it: every macOS fills the 104 bytes up to
+    tcpi_rxoutoforderbytes, 10.13 and later 112."""
+    ctype = "uint8_t" if field.pytype == "bool" else field.ctype
+    doc = field.doc
+    if field.name == "tcpi_state":
+        doc = "TCP state, BSD numbering (DarwinTcpState's values)"
+    end = ("END_tcpi_txretransmitpackets" if field.since == "macOS 10.13"
+           else "END_tcpi_rxoutoforderbytes")
+    return Column(Field(field.name, "Column", with_format(doc, ctype), field.unit, ctype=ctype,
+                        since=field.since), f"row.info.{field.name}", end)
+
+
+GROUP_SAMPLE_COLUMNS = status_columns(
+    "when the member was read: CLOCK_UPTIME_RAW, the clock of time.monotonic_ns() on macOS "
+    "(it stops while the Mac sleeps)",
+) + (
+    member_column("unreceived", "int", "bytes waiting to be read, as Sample.unreceived (ioctl "
+                  "FIONREAD for streams, getsockopt SO_NREAD for datagram sockets)", "bytes"),
+    member_column("unsent", "int", "bytes in the send buffer, as Sample.unsent (getsockopt "
+                  "SO_NWRITE); 0 where has_unsent is 0", "bytes"),
+    member_column("has_unsent", "uint8_t", "1 where unsent was read; 0 for a Unix member, whose "
+                  "data waits in the peer's buffer and whose Sample.unsent is None"),
+    member_column("length", "uint32_t", "bytes of struct tcp_connection_info the kernel "
+                  "returned; 0 for a member that is not TCP or not OK. A tcpi_* column's value "
+                  "is present where length >= its Column.end", "bytes"),
+) + tuple(_connection_info_column(field) for field in TCP_CONNECTION_INFO_MEMBERS)
+
+# The packet counters are u64 (tcpi_txpackets, tcpi_rxpackets, tcpi_txretransmitpackets).
+# tcpi_txretransmitpackets came with 10.13: the delta's length says whether both samples hold it.
+GROUP_DELTA_COLUMNS = delta_columns(
+    SAMPLE_DELTA, "uint64_t",
+    extra=(member_column("length", "uint32_t", "bytes of struct tcp_connection_info both "
+                         "samples hold (the shorter); segments_retransmitted is present where "
+                         "length >= its Column.end (macOS 10.13 and later); 0 where the status "
+                         "is not OK", "bytes"),),
+    ends={"segments_retransmitted": "END_tcpi_txretransmitpackets"},
+)
+
+# For the stubs: each column a property of GroupSample or GroupDelta; bytes_acked and
+# delivery_rate, which macOS does not count, are None there as on SampleDelta.
+GROUP_SAMPLE = sample_record(GROUP_SAMPLE_COLUMNS, "macOS 10.11")
+GROUP_DELTA = delta_record(SAMPLE_DELTA, GROUP_DELTA_COLUMNS)
+
+# The records' include declares END_<member> (darwin_records.pxi.in): nothing more is needed.
+GROUP_COLUMNS_DECLARATIONS = ""

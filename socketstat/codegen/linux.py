@@ -12,7 +12,8 @@ newer than Linux 5.4, the oldest kernel supported.
 from __future__ import annotations
 
 import contract
-from model import FORMATS, Column, Constant, Enumeration, Field, Record, portable
+from group import delta_columns, delta_record, member_column, sample_record, status_columns, with_format
+from model import Column, Constant, Enumeration, Field, Record, portable
 
 OLDEST_KERNEL = (5, 4)
 
@@ -383,31 +384,6 @@ RECORDS = (TCP_INFO, MEM_INFO, SOCKET_INFO, SOCKET_STAT, SAMPLE, SAMPLE_DELTA)
 # render.py generates each sample column's fill from the member rows, the GroupSample and
 # GroupDelta properties and their stubs from these tables; every tcp_info member is a column.
 
-GROUP_STATUS = Enumeration(
-    "GroupStatus", "IntEnum",
-    "What a SamplerGroup holds for a member: the values of a GroupSample's or GroupDelta's "
-    "``status`` column.",
-    (
-        Constant("OK", 0, note="read (for a delta: both samples read, counters consistent)"),
-        Constant("FAILED", 1, note="a syscall failed: errno says which error, the record raises it"),
-        Constant("CHANGED", 2, note="the fd names another socket now: the record raises "
-                 "SocketChangedError"),
-        Constant("NOT_SAMPLED", 3, note="no value yet: added since the last sample(), or (delta) "
-                 "fewer than two samples read since it was added or last failed"),
-        Constant("NOT_TCP", 4, note="delta only: the member is not TCP, which alone keeps counters"),
-    ),
-)
-
-
-def _with_format(doc: str, ctype: str) -> str:
-    return f"{doc} [format {FORMATS[ctype]!r}, {ctype}]"
-
-
-def _member_column(name: str, ctype: str, doc: str, unit: str = "", read: str = "") -> Column:
-    return Column(Field(name, "Column", _with_format(doc, ctype), unit, ctype=ctype),
-                  read or f"row.{name}")
-
-
 def _tcp_info_column(field: Field) -> Column:
     """A tcp_info member as a column: read from the member's struct as its record reads it
     (either layout of the 7.0 tail), present when the returned length covers it."""
@@ -424,49 +400,40 @@ def _tcp_info_column(field: Field) -> Column:
     ctype = "uint8_t" if field.name == "tcpi_state" else field.ctype
     doc = ("TCP state, Linux numbering (LinuxTcpState's values)" if field.name == "tcpi_state"
            else field.doc)
-    return Column(Field(field.name, "Column", _with_format(doc, ctype), field.unit, ctype=ctype,
+    return Column(Field(field.name, "Column", with_format(doc, ctype), field.unit, ctype=ctype,
                         since=field.since), read, end)
 
 
-GROUP_SAMPLE_COLUMNS = (
-    _member_column("status", "uint8_t", "GroupStatus: OK, FAILED, CHANGED or NOT_SAMPLED; the "
-                   "other columns of a member not OK are absent"),
-    _member_column("errno", "int", "the errno of the member's failed syscall (FAILED, CHANGED), "
-                   "else 0", read="row.error"),
-    _member_column("monotonic_ns", "int64_t", "when the member was read: CLOCK_MONOTONIC, the "
-                   "clock of time.monotonic_ns()", "nanoseconds"),
-    _member_column("unreceived", "int", "bytes waiting to be read, as Sample.unreceived "
-                   "(ioctl SIOCINQ; 0 when listening)", "bytes", read="row.queues.unreceived"),
-    _member_column("unsent", "int", "bytes not yet acknowledged, as Sample.unsent (ioctl "
-                   "SIOCOUTQ; 0 when listening)", "bytes", read="row.queues.unsent"),
-    _member_column("listening", "uint8_t", "1 for a listening socket, whose queues read 0 (a "
-                   "TCP listener's accept queue is tcpi_unacked, its limit tcpi_sacked)",
-                   read="row.queues.listening"),
-    _member_column("length", "uint32_t", "bytes of struct tcp_info the kernel returned; 0 for "
-                   "a member that is not TCP or not OK. A tcpi_* column's value is present "
-                   "where length >= its Column.end", "bytes"),
+GROUP_SAMPLE_COLUMNS = status_columns(
+    "when the member was read: CLOCK_MONOTONIC, the clock of time.monotonic_ns()",
+) + (
+    member_column("unreceived", "int", "bytes waiting to be read, as Sample.unreceived (ioctl "
+                  "SIOCINQ; 0 when listening)", "bytes", read="row.queues.unreceived"),
+    member_column("unsent", "int", "bytes not yet acknowledged, as Sample.unsent (ioctl "
+                  "SIOCOUTQ; 0 when listening)", "bytes", read="row.queues.unsent"),
+    member_column("listening", "uint8_t", "1 for a listening socket, whose queues read 0 (a "
+                  "TCP listener's accept queue is tcpi_unacked, its limit tcpi_sacked)",
+                  read="row.queues.listening"),
+    member_column("length", "uint32_t", "bytes of struct tcp_info the kernel returned; 0 for "
+                  "a member that is not TCP or not OK. A tcpi_* column's value is present "
+                  "where length >= its Column.end", "bytes"),
 ) + tuple(_tcp_info_column(field) for field in TCP_INFO_MEMBERS)
 
-
-def _delta_column(field: Field) -> Column:
-    if field.pytype.startswith("float"):
-        ctype, doc = "double", f"{field.doc}; NaN where the status is not OK"
-    else:
-        ctype = "uint32_t" if field.unit == "segments" else "uint64_t"
-        doc = f"{field.doc}; 0 where the status is not OK"
-    return Column(Field(field.name, "Column", _with_format(doc, ctype), field.unit, ctype=ctype))
-
-
-GROUP_DELTA_COLUMNS = (
-    Column(Field("status", "Column", _with_format(
-        "GroupStatus: OK, FAILED or CHANGED (the newest sample's, or a byte counter went "
-        "backwards), NOT_SAMPLED, NOT_TCP", "uint8_t"), ctype="uint8_t")),
-    Column(Field("errno", "Column", _with_format(
-        "the errno of the newest sample's failed syscall (FAILED, CHANGED), else 0", "int"),
-        ctype="int")),
-) + tuple(_delta_column(field) for field in SAMPLE_DELTA.fields)
+# tcpi_segs_out, tcpi_segs_in and tcpi_total_retrans are u32 counters (they wrap).
+GROUP_DELTA_COLUMNS = delta_columns(SAMPLE_DELTA, "uint32_t")
 
 # For the stubs: each column a property of GroupSample or GroupDelta.
-GROUP_SAMPLE = Record("GroupSample", "", "Linux 2.6", (),
-                      tuple(column.field for column in GROUP_SAMPLE_COLUMNS))
-GROUP_DELTA = Record("GroupDelta", "", "", (), tuple(column.field for column in GROUP_DELTA_COLUMNS))
+GROUP_SAMPLE = sample_record(GROUP_SAMPLE_COLUMNS, "Linux 2.6")
+GROUP_DELTA = delta_record(SAMPLE_DELTA, GROUP_DELTA_COLUMNS)
+
+# What the columns' template (group_columns.pxi.in) needs beyond the tables: the length every
+# kernel returns, the end of a member this kernel never fills.
+GROUP_COLUMNS_DECLARATIONS = """\
+cdef extern from "linux_tcp_info.h" nogil:
+    # What every kernel returns: the 104-byte struct of 2.6, which ends with tcpi_total_retrans.
+    const size_t TCP_INFO_LENGTH_2_6 "SOCKETSTAT_TCPI_END(tcpi_total_retrans)"
+
+# The Column.end of a member this kernel never fills (a 7.0 member on an older kernel): more
+# than any length getsockopt returns.
+cdef size_t NEVER_PRESENT = 0xFFFFFFFF
+"""

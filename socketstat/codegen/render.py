@@ -27,6 +27,7 @@ sys.path.insert(0, str(HERE))
 
 import contract  # noqa: E402  (the tables import each other by these plain names)
 import darwin  # noqa: E402
+import group  # noqa: E402
 import linux  # noqa: E402
 from model import Enumeration, Field, Portable, Record  # noqa: E402
 
@@ -313,24 +314,34 @@ def write_pxi(os_name: str) -> Path:
 
 
 def column_properties(record: Record) -> str:
-    """A GroupSample's or GroupDelta's properties: the table's column i is self._columns[i]."""
-    return "\n".join(_property(field.name, record.docstring(field), f"self._columns[{index}]")
-                     for index, field in enumerate(record.fields))
+    """A GroupSample's or GroupDelta's properties: the table's columns in storage order, each
+    self._columns[i]; a figure the backend never has (``expr`` "None") is None, not a column."""
+    properties, index = [], 0
+    for field in record.fields:
+        if field.expr:
+            properties.append(_property(field.name, record.docstring(field), field.expr))
+        else:
+            properties.append(_property(field.name, record.docstring(field),
+                                        f"self._columns[{index}]"))
+            index += 1
+    return "\n".join(properties)
 
 
-def render_group_pxi() -> str:
-    """SamplerGroup's columns (Linux): linux_group.pxi.in rendered from linux.py's tables."""
-    template_path = HERE / "linux_group.pxi.in"
+def render_group_pxi(os_name: str) -> str:
+    """SamplerGroup's columns: group_columns.pxi.in rendered from the backend's tables."""
+    template_path = HERE / "group_columns.pxi.in"
     template = _tempita().Template(template_path.read_text(), name=str(template_path))
-    namespace = dict(vars(linux), column_properties=column_properties, enum_class=enum_class)
-    header = f"# Generated from socketstat/codegen/{template_path.name} by render.py: do not edit.\n"
+    namespace = dict(vars(BACKENDS[os_name]), GROUP_STATUS=group.GROUP_STATUS,
+                     column_properties=column_properties, enum_class=enum_class)
+    header = (f"# Generated from socketstat/codegen/{template_path.name} and {os_name}.py by "
+              "render.py: do not edit.\n")
     return header + str(template.substitute(namespace))
 
 
-def write_group_pxi() -> Path:
-    """Render SamplerGroup's columns for the build, as write_pxi() does the records."""
-    target = PACKAGE / "_linux_group_columns.pxi"
-    text = render_group_pxi()
+def write_group_pxi(os_name: str) -> Path:
+    """Render this OS's SamplerGroup columns for the build, as write_pxi() does the records."""
+    target = PACKAGE / f"_{os_name}_group_columns.pxi"
+    text = render_group_pxi(os_name)
     if not target.exists() or target.read_text() != text:
         target.write_text(text)
     return target
@@ -368,11 +379,19 @@ def stub_portable(rows: tuple[Portable, ...], renames: dict[str, str]) -> str:
     return text
 
 
+def stub_group(backend: Any) -> str:
+    """SamplerGroup's stub classes (group.pyi.in) with one backend's column tables."""
+    template_path = HERE / "group.pyi.in"
+    template = _tempita().Template(template_path.read_text(), name=str(template_path))
+    return str(template.substitute(backend=backend, group=group, stub_fields=stub_fields,
+                                   stub_enum=stub_enum)).strip("\n")
+
+
 def render_stub(name: str, suffix: str = ".pyi") -> str:
     template_path = HERE / f"{name}{suffix}.in"
     template = _tempita().Template(template_path.read_text(), name=str(template_path))
     namespace = dict(contract=contract, linux=linux, darwin=darwin, stub_fields=stub_fields,
-                     stub_portable=stub_portable, stub_enum=stub_enum,
+                     stub_portable=stub_portable, stub_enum=stub_enum, stub_group=stub_group,
                      indent=lambda text: textwrap.indent(text, "    "))
     header = (f"# Generated from socketstat/codegen/{template_path.name} and the field tables "
               "by render.py: do not edit.\n")

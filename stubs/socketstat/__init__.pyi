@@ -44,11 +44,16 @@ if sys.platform == "linux":
     ]
 elif sys.platform == "darwin":
     from socketstat._darwin import (
+        Column as Column,
         DarwinTcpState as DarwinTcpState,
+        GroupDelta as GroupDelta,
+        GroupSample as GroupSample,
+        GroupStatus as GroupStatus,
         Listing as Listing,
         Sample as Sample,
         SampleDelta as SampleDelta,
         Sampler as Sampler,
+        SamplerGroup as SamplerGroup,
         SockbufInfo as SockbufInfo,
         SocketInfo as SocketInfo,
         SocketStat as SocketStat,
@@ -71,6 +76,7 @@ elif sys.platform == "darwin":
         "DarwinTcpState", "SockbufInfo", "TcpConnectionFlags", "TcpConnectionInfo",
         "TcpConnectionOptions", "Sample", "SampleDelta", "Sampler", "tcp_info",
         "sockets", "Listing", "SocketsSampler", "SocketsSample",
+        "SamplerGroup", "GroupSample", "GroupDelta", "GroupStatus", "Column",
     ]
 
 __version__: str

@@ -3,7 +3,7 @@
 
 import enum
 import ipaddress
-from typing import Iterable, Literal, final
+from typing import Iterable, Iterator, Literal, final
 
 from typing_extensions import Buffer
 
@@ -461,6 +461,325 @@ class Sampler:
         """The difference between the two newest samples. Raises ValueError before two samples and
         for a socket that is not TCP (only TCP keeps the counters), and SocketChangedError when a
         counter went backwards: the fd names another socket now."""
+
+class GroupStatus(enum.IntEnum):
+    """What a SamplerGroup holds for a member: the values of a GroupSample's or GroupDelta's ``status`` column."""
+    OK = 0
+    FAILED = 1
+    CHANGED = 2
+    NOT_SAMPLED = 3
+    NOT_TCP = 4
+
+@final
+class Column(Buffer):
+    """One figure of every member of a SamplerGroup: a read-only, contiguous C array exported
+    through the buffer protocol (``memoryview(column)``, ``numpy.asarray(column)``: no copy),
+    one item per member, in the group's order. Its ``format`` is the struct module's native
+    code: B uint8, H uint16, I uint32, Q uint64, i int32, q int64, d double. While a buffer of
+    any column is exported, the group refuses add() and remove() (BufferError)."""
+    def __init__(self, *args: object, **kwargs: object) -> None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def end(self) -> int | None: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def format(self) -> str:
+        """The items' format code (the struct module's native syntax)."""
+    @property
+    def itemsize(self) -> int:
+        """Bytes per item."""
+    def __len__(self) -> int: ...
+
+@final
+class GroupSample:
+    """The newest sample of every member of a SamplerGroup, one Column per figure, indexed as
+    the group's members (``SamplerGroup.index()``); ``sample[i]`` is member i's Sample (a
+    copy), or raises its error. Refilled in place by every ``sample()``: the group returns
+    this same object each time."""
+    def __init__(self, *args: object, **kwargs: object) -> None: ...
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int) -> Sample:
+        """Member ``index``'s Sample, a copy of its row: raises its OSError or
+        SocketChangedError when its read failed, ValueError before its first sample, and
+        IndexError past the members."""
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """Every Column, in storage order (each one's ``name`` is its attribute)."""
+    @property
+    def status(self) -> Column:
+        """GroupStatus: OK, FAILED, CHANGED or NOT_SAMPLED; the other columns of a member not OK
+        are absent [format 'B', uint8_t]."""
+    @property
+    def errno(self) -> Column:
+        """the errno of the member's failed syscall (FAILED, CHANGED), else 0 [format 'i', int]."""
+    @property
+    def monotonic_ns(self) -> Column:
+        """when the member was read: CLOCK_UPTIME_RAW, the clock of time.monotonic_ns() on macOS
+        (it stops while the Mac sleeps) [format 'q', int64_t], nanoseconds."""
+    @property
+    def unreceived(self) -> Column:
+        """bytes waiting to be read, as Sample.unreceived (ioctl FIONREAD for streams, getsockopt
+        SO_NREAD for datagram sockets) [format 'i', int], bytes."""
+    @property
+    def unsent(self) -> Column:
+        """bytes in the send buffer, as Sample.unsent (getsockopt SO_NWRITE); 0 where has_unsent is
+        0 [format 'i', int], bytes."""
+    @property
+    def has_unsent(self) -> Column:
+        """1 where unsent was read; 0 for a Unix member, whose data waits in the peer's buffer and
+        whose Sample.unsent is None [format 'B', uint8_t]."""
+    @property
+    def length(self) -> Column:
+        """bytes of struct tcp_connection_info the kernel returned; 0 for a member that is not TCP
+        or not OK. A tcpi_* column's value is present where length >= its Column.end [format 'I',
+        uint32_t], bytes."""
+    @property
+    def tcpi_state(self) -> Column:
+        """TCP state, BSD numbering (DarwinTcpState's values) [format 'B', uint8_t]."""
+    @property
+    def tcpi_snd_wscale(self) -> Column:
+        """send window scale shift (0 unless window scaling was negotiated) [format 'B', uint8_t]."""
+    @property
+    def tcpi_rcv_wscale(self) -> Column:
+        """receive window scale shift (0 unless window scaling was negotiated) [format 'B',
+        uint8_t]."""
+    @property
+    def tcpi_options(self) -> Column:
+        """TCPCI_OPT_* bits (TcpConnectionOptions): 1 timestamps, 2 SACK, 4 window scaling, 8 ECN;
+        SACK shows on CLOSED and LISTEN sockets too (on until a peer's SYN lacks it) [format 'I',
+        uint32_t]."""
+    @property
+    def tcpi_flags(self) -> Column:
+        """TCPCI_FLAG_* bits (TcpConnectionFlags): 1 loss recovery (fast recovery or RTO backoff),
+        2 reordering detected [format 'I', uint32_t]."""
+    @property
+    def tcpi_rto(self) -> Column:
+        """retransmission timeout (0 while the retransmit timer is not armed) [format 'I',
+        uint32_t], milliseconds."""
+    @property
+    def tcpi_maxseg(self) -> Column:
+        """maximum segment size [format 'I', uint32_t], bytes."""
+    @property
+    def tcpi_snd_ssthresh(self) -> Column:
+        """slow-start threshold (1073725440, TCP_MAXWIN << 14: not yet set) [format 'I', uint32_t],
+        bytes."""
+    @property
+    def tcpi_snd_cwnd(self) -> Column:
+        """congestion window [format 'I', uint32_t], bytes."""
+    @property
+    def tcpi_snd_wnd(self) -> Column:
+        """peer's advertised receive window [format 'I', uint32_t], bytes."""
+    @property
+    def tcpi_snd_sbbytes(self) -> Column:
+        """bytes in the send buffer, sent-but-unacknowledged included (so_snd.sb_cc, what SO_NWRITE
+        returns) [format 'I', uint32_t]."""
+    @property
+    def tcpi_rcv_wnd(self) -> Column:
+        """receive window still open to the peer (rcv_adv - rcv_nxt; before macOS 12 the receive
+        window, rcv_wnd) [format 'I', uint32_t], bytes."""
+    @property
+    def tcpi_rttcur(self) -> Column:
+        """most recent RTT sample [format 'I', uint32_t], milliseconds."""
+    @property
+    def tcpi_srtt(self) -> Column:
+        """smoothed RTT [format 'I', uint32_t], milliseconds."""
+    @property
+    def tcpi_rttvar(self) -> Column:
+        """RTT variance [format 'I', uint32_t], milliseconds."""
+    @property
+    def tcpi_tfo_cookie_req(self) -> Column:
+        """TFO: a cookie was requested (1-bit field) [format 'I', uint32_t]."""
+    @property
+    def tcpi_tfo_cookie_rcv(self) -> Column:
+        """TFO: a cookie was received (1-bit field) [format 'I', uint32_t]."""
+    @property
+    def tcpi_tfo_syn_loss(self) -> Column:
+        """TFO: fell back to regular TCP after a SYN loss (1-bit field) [format 'I', uint32_t]."""
+    @property
+    def tcpi_tfo_syn_data_sent(self) -> Column:
+        """TFO: SYN with data was sent (1-bit field) [format 'I', uint32_t]."""
+    @property
+    def tcpi_tfo_syn_data_acked(self) -> Column:
+        """TFO: the SYN's data was fully acknowledged (1-bit field) [format 'I', uint32_t]."""
+    @property
+    def tcpi_tfo_syn_data_rcv(self) -> Column:
+        """TFO: server received SYN with data and a valid cookie (1-bit field) [format 'I',
+        uint32_t]."""
+    @property
+    def tcpi_tfo_cookie_req_rcv(self) -> Column:
+        """TFO: server received a cookie request (1-bit field) [format 'I', uint32_t]."""
+    @property
+    def tcpi_tfo_cookie_sent(self) -> Column:
+        """TFO: server announced a cookie (1-bit field) [format 'I', uint32_t]."""
+    @property
+    def tcpi_tfo_cookie_invalid(self) -> Column:
+        """TFO: server received an invalid cookie (1-bit field) [format 'I', uint32_t]."""
+    @property
+    def tcpi_tfo_cookie_wrong(self) -> Column:
+        """TFO: the cookie we sent was wrong (1-bit field) [format 'I', uint32_t]; macOS 10.12."""
+    @property
+    def tcpi_tfo_no_cookie_rcv(self) -> Column:
+        """TFO: no cookie came back for our request (1-bit field) [format 'I', uint32_t]; macOS
+        10.12."""
+    @property
+    def tcpi_tfo_heuristics_disable(self) -> Column:
+        """TFO: disabled by the kernel's heuristics (1-bit field) [format 'I', uint32_t]; macOS
+        10.12."""
+    @property
+    def tcpi_tfo_send_blackhole(self) -> Column:
+        """TFO: a sending black hole was detected (1-bit field) [format 'I', uint32_t]; macOS
+        10.12."""
+    @property
+    def tcpi_tfo_recv_blackhole(self) -> Column:
+        """TFO: a receiving black hole was detected (1-bit field) [format 'I', uint32_t]; macOS
+        10.12."""
+    @property
+    def tcpi_tfo_onebyte_proxy(self) -> Column:
+        """TFO: a proxy acknowledged all but one byte of the SYN (1-bit field) [format 'I',
+        uint32_t]; macOS 10.13."""
+    @property
+    def tcpi_txpackets(self) -> Column:
+        """segments sent carrying data, retransmissions included (pure ACKs, SYN and bare FIN not
+        counted) [format 'Q', uint64_t]."""
+    @property
+    def tcpi_txbytes(self) -> Column:
+        """payload bytes sent, retransmissions included [format 'Q', uint64_t]."""
+    @property
+    def tcpi_txretransmitbytes(self) -> Column:
+        """payload bytes retransmitted [format 'Q', uint64_t]."""
+    @property
+    def tcpi_rxpackets(self) -> Column:
+        """segments received carrying data [format 'Q', uint64_t]."""
+    @property
+    def tcpi_rxbytes(self) -> Column:
+        """payload bytes received, duplicates included [format 'Q', uint64_t]."""
+    @property
+    def tcpi_rxoutoforderbytes(self) -> Column:
+        """payload bytes received out of order [format 'Q', uint64_t]."""
+    @property
+    def tcpi_txretransmitpackets(self) -> Column:
+        """data segments retransmitted [format 'Q', uint64_t]; macOS 10.13."""
+
+@final
+class GroupDelta:
+    """What changed for every member between the group's two newest samples, one Column per
+    figure, indexed as the group's members; ``delta[i]`` is member i's SampleDelta (built from
+    the columns), or raises why it has none. Refilled in place by every ``delta()``."""
+    def __init__(self, *args: object, **kwargs: object) -> None: ...
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int) -> SampleDelta:
+        """Member ``index``'s SampleDelta: raises its OSError or SocketChangedError (its newest
+        sample failed, or a byte counter went backwards), ValueError when it has no delta (not
+        TCP, or fewer than two samples), and IndexError past the members."""
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """Every Column, in storage order (each one's ``name`` is its attribute)."""
+    @property
+    def status(self) -> Column:
+        """GroupStatus: OK, FAILED or CHANGED (the newest sample's, or a counter went backwards),
+        NOT_SAMPLED, NOT_TCP [format 'B', uint8_t]."""
+    @property
+    def errno(self) -> Column:
+        """the errno of the newest sample's failed syscall (FAILED, CHANGED), else 0 [format 'i',
+        int]."""
+    @property
+    def length(self) -> Column:
+        """bytes of struct tcp_connection_info both samples hold (the shorter);
+        segments_retransmitted is present where length >= its Column.end (macOS 10.13 and later); 0
+        where the status is not OK [format 'I', uint32_t], bytes."""
+    @property
+    def elapsed(self) -> Column:
+        """time between the two samples; NaN where the status is not OK [format 'd', double],
+        seconds."""
+    @property
+    def bytes_acked(self) -> None:
+        """not reported on macOS, always None (no column), bytes."""
+    @property
+    def bytes_sent(self) -> Column:
+        """payload bytes sent in the interval, retransmissions included (tcpi_txbytes); 0 where the
+        status is not OK [format 'Q', uint64_t], bytes."""
+    @property
+    def bytes_received(self) -> Column:
+        """payload bytes received in the interval, duplicates included (tcpi_rxbytes); 0 where the
+        status is not OK [format 'Q', uint64_t], bytes."""
+    @property
+    def bytes_retransmitted(self) -> Column:
+        """payload bytes retransmitted in the interval (tcpi_txretransmitbytes); 0 where the status
+        is not OK [format 'Q', uint64_t], bytes."""
+    @property
+    def segments_out(self) -> Column:
+        """segments carrying data sent in the interval (tcpi_txpackets: pure ACKs not counted,
+        unlike Linux); 0 where the status is not OK [format 'Q', uint64_t], segments."""
+    @property
+    def segments_in(self) -> Column:
+        """segments carrying data received in the interval (tcpi_rxpackets); 0 where the status is
+        not OK [format 'Q', uint64_t], segments."""
+    @property
+    def segments_retransmitted(self) -> Column:
+        """data segments retransmitted in the interval (tcpi_txretransmitpackets; None before macOS
+        10.13); 0 where the status is not OK [format 'Q', uint64_t], segments."""
+    @property
+    def delivery_rate(self) -> None:
+        """not reported on macOS (no acknowledged-byte count), always None (no column), bytes/s."""
+    @property
+    def send_rate(self) -> Column:
+        """bytes sent (retransmissions included) per second over the interval; NaN where the status
+        is not OK [format 'd', double], bytes/s."""
+    @property
+    def receive_rate(self) -> Column:
+        """bytes received per second over the interval; NaN where the status is not OK [format 'd',
+        double], bytes/s."""
+
+@final
+class SamplerGroup:
+    """Samples many sockets at once: one C loop over the members, issuing for each exactly the
+    syscalls Sampler.sample() issues (Sampler says which), into storage allocated when members
+    are added; sample() allocates nothing. The results are columns (GroupSample, GroupDelta):
+    one contiguous C array per figure, read through the buffer protocol without a copy, plus a
+    record per member.
+
+    Members are int fds, objects with ``fileno()`` or event loops' streams (kept referenced,
+    so a socket is not closed under the group; an int fd must stay open and not be reused).
+    Each one's identity is read once, by the socketstat() call add() makes. A member whose
+    read fails (its fd was closed, or now names another socket) is marked in the status and
+    errno columns, and the others are read. remove() moves the last member into the removed
+    one's place.
+
+    While a buffer of any column is exported (a memoryview or NumPy array of it is alive),
+    add() and remove() raise BufferError: release the views first. Threads may share a group:
+    every method is atomic with respect to the others (a critical section on the group, as
+    for Sampler); the GIL is held through the loop.
+    """
+    def __init__(self, socks: Iterable[_Socketlike] = ()) -> None: ...
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[_Socketlike]:
+        """The members as they were added (an fd or the object), in column order."""
+    def __contains__(self, sock: object, /) -> bool: ...
+    def index(self, sock: _Socketlike) -> int:
+        """Where a member's values are in the columns; KeyError if it is not a member."""
+    def socket_info(self, sock: _Socketlike) -> SocketInfo:
+        """A member's identity, read once by add()."""
+    def add(self, sock: _Socketlike) -> None:
+        """Add a socket (an int fd or an object with fileno()): reads its identity now and
+        allocates its storage. Raises what socketstat(sock) raises for a bad fd (TypeError,
+        ValueError, OSError), ValueError if its fd is already a member, and BufferError while
+        a column is viewed; the group is unchanged then."""
+    def remove(self, sock: _Socketlike) -> None:
+        """Remove a member, by the object or fd it was added as (or its fd): KeyError if it is
+        not one, BufferError while a column is viewed. The last member takes its place."""
+    def sample(self) -> GroupSample:
+        """Read every member now into the older of the group's two samples, and return the
+        GroupSample (the same object every time, refilled in place). A member whose read
+        failed is marked (status FAILED or CHANGED, errno), never raised."""
+    @property
+    def current(self) -> GroupSample | None:
+        """The GroupSample, or None before the first sample()."""
+    def delta(self) -> GroupDelta:
+        """Compute, for every member, what changed between its two newest samples, and return
+        the GroupDelta (the same object every time, refilled in place). Raises ValueError
+        before two sample() calls; a member without a delta is marked in the status column."""
 
 _Kind = Literal["tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "inet", "inet4", "inet6", "unix",
                "all", "mptcp", "raw", "udplite"]

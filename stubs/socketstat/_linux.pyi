@@ -854,8 +854,8 @@ class GroupDelta:
         """Every Column, in storage order (each one's ``name`` is its attribute)."""
     @property
     def status(self) -> Column:
-        """GroupStatus: OK, FAILED or CHANGED (the newest sample's, or a byte counter went
-        backwards), NOT_SAMPLED, NOT_TCP [format 'B', uint8_t]."""
+        """GroupStatus: OK, FAILED or CHANGED (the newest sample's, or a counter went backwards),
+        NOT_SAMPLED, NOT_TCP [format 'B', uint8_t]."""
     @property
     def errno(self) -> Column:
         """the errno of the newest sample's failed syscall (FAILED, CHANGED), else 0 [format 'i',
@@ -908,10 +908,10 @@ class GroupDelta:
 @final
 class SamplerGroup:
     """Samples many sockets at once: one C loop over the members, issuing for each exactly the
-    syscalls Sampler.sample() issues (getsockopt(TCP_INFO) for TCP, ioctl(SIOCINQ),
-    ioctl(SIOCOUTQ)), into storage allocated when members are added; sample() allocates
-    nothing. The results are columns (GroupSample, GroupDelta): one contiguous C array per
-    figure, read through the buffer protocol without a copy, plus a record per member.
+    syscalls Sampler.sample() issues (Sampler says which), into storage allocated when members
+    are added; sample() allocates nothing. The results are columns (GroupSample, GroupDelta):
+    one contiguous C array per figure, read through the buffer protocol without a copy, plus a
+    record per member.
 
     Members are int fds, objects with ``fileno()`` or event loops' streams (kept referenced,
     so a socket is not closed under the group; an int fd must stay open and not be reused).

@@ -136,9 +136,10 @@ def translate(pyx_path: Path, *, workdir: Path,
 
 
 def render_records(pyx_path: Path) -> None:
-    """Render the records include a module's build generates, as setup.py does before Cython
-    runs: socketstat/_<os>_records.pxi from codegen/<os>_records.pxi.in beside the module (a
-    module without such a template, like the fixture, needs nothing). Run in its own process:
+    """Render the includes a module's build generates, as setup.py does before Cython runs:
+    socketstat/_<os>_records.pxi from codegen/<os>_records.pxi.in beside the module, and
+    SamplerGroup's _<os>_group_columns.pxi (a module without such a template, like the fixture,
+    needs nothing). Run in its own process:
     render.py imports its tables under plain names (contract, darwin, linux, model)."""
     codegen = pyx_path.parent / "codegen"
     os_name = pyx_path.stem.lstrip("_")
@@ -146,7 +147,7 @@ def render_records(pyx_path: Path) -> None:
         return
     command = [sys.executable, "-c",
                f"import sys; sys.path.insert(0, {str(codegen)!r}); import render; "
-               f"render.write_pxi({os_name!r})"]
+               f"render.write_pxi({os_name!r}); render.write_group_pxi({os_name!r})"]
     run = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
     if run.returncode != 0:
         raise CrossCheckError([Failure("cython", "", tuple(command), run.stdout)])

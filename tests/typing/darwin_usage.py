@@ -4,8 +4,11 @@ import json
 import socket
 
 from socketstat import (
+    Column,
     ConnectionInfo,
     DarwinTcpState,
+    GroupStatus,
+    SamplerGroup,
     SockbufInfo,
     SocketStat,
     TcpConnectionFlags,
@@ -102,3 +105,20 @@ def dump(sock: socket.socket) -> str:
     stat = socketstat(sock, details=True)
     first = stat.socket_info.readable_bytes
     return json.dumps([stat.to_dict(), repr(stat.socket_info.local_address), first])
+
+
+def retransmitting(socks: list[socket.socket]) -> list[int]:
+    group = SamplerGroup(socks)
+    group.sample()
+    batch = group.sample()
+    column: Column = batch.tcpi_txretransmitpackets
+    present = [length >= (column.end or 0) for length in memoryview(batch.length)]
+    delta = group.delta()
+    acked: None = delta.bytes_acked            # macOS counts no acknowledged bytes
+    assert acked is None and delta.delivery_rate is None
+    status = memoryview(delta.status)
+    retransmitted = memoryview(delta.segments_retransmitted)
+    unix = [i for i, known in enumerate(memoryview(batch.has_unsent)) if not known]
+    print(unix)
+    return [i for i in range(len(group)) if status[i] == GroupStatus.OK and present[i]
+            and retransmitted[i] > 0]

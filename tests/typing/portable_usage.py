@@ -6,7 +6,8 @@ import json
 import socket
 
 from socketstat import (
-    Address, ConnectionInfo, Sampler, SocketInfo, SocketStat, TcpState, socketstat, sockets,
+    Address, Column, ConnectionInfo, GroupStatus, Sampler, SamplerGroup, SocketInfo, SocketStat,
+    TcpState, socketstat, sockets,
 )
 
 
@@ -91,3 +92,16 @@ def sample_rates(sock: socket.socket) -> tuple[float | None, int | None, int | N
     delta = sampler.delta()
     acked: int | None = delta.bytes_acked
     return delta.send_rate, acked, delta.segments_retransmitted
+
+
+def group_send_rates(socks: list[socket.socket]) -> list[float]:
+    # The columns both platforms have; bytes_acked is a Column on Linux and None on macOS.
+    group = SamplerGroup(socks)
+    group.sample()
+    unsent: Column = group.sample().unsent
+    delta = group.delta()
+    status = memoryview(delta.status)
+    rates = memoryview(delta.send_rate)
+    acked: Column | None = delta.bytes_acked
+    print(len(memoryview(unsent)), acked is None)
+    return [rates[i] for i in range(len(group)) if status[i] == GroupStatus.OK]
