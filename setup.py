@@ -18,7 +18,8 @@ BACKENDS = {
     "darwin": "socketstat/_darwin.pyx",
 }
 
-platform = "darwin" if sys.platform == "darwin" else sys.platform.rstrip("0123456789")
+# sys.platform is "linux", "darwin", "freebsd14" (the release that built Python) or "win32".
+platform = {"win32": "windows"}.get(sys.platform, sys.platform.rstrip("0123456789"))
 if platform not in BACKENDS:
     sys.exit(f"socketstat supports {', '.join(sorted(BACKENDS))}; this is {sys.platform!r}")
 

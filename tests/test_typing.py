@@ -23,6 +23,7 @@ from conftest import REPO
 HERE = Path(__file__).parent / "typing"
 OPTIONAL_DEPENDENCIES = [prometheus_client]  # the test extra installs them
 PLATFORMS = ["linux", "darwin"]  # freebsd and win32 join when their backends do
+LISTING_PLATFORMS = ["linux", "darwin"]  # the platforms with sockets() and SamplerGroup
 INSTALLED = Path(socketstat.__file__).parent
 
 
@@ -39,6 +40,12 @@ def mypy(*arguments: str, cwd: Path = Path("/"),
 @pytest.mark.parametrize("platform", PLATFORMS)
 def test_portable_usage_passes_strict_on_every_platform(platform: str) -> None:
     result = mypy("--strict", "--platform", platform, str(HERE / "portable_usage.py"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("platform", LISTING_PLATFORMS)
+def test_listing_usage_passes_strict_where_sockets_are_listed(platform: str) -> None:
+    result = mypy("--strict", "--platform", platform, str(HERE / "listing_usage.py"))
     assert result.returncode == 0, result.stdout + result.stderr
 
 

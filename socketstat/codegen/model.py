@@ -51,10 +51,15 @@ class Portable:
     unit: str
     linux: str               # what the Linux backend fills it from
     darwin: str              # what the macOS backend fills it from
+    freebsd: str = ""        # what the FreeBSD backend fills it from (its records only)
+    windows: str = ""        # what the Windows backend fills it from (its records only)
 
     @property
     def docstring(self) -> str:
-        return f"{sentence(self.doc, self.unit)} Linux: {self.linux}. macOS: {self.darwin}."
+        sources = [("Linux", self.linux), ("macOS", self.darwin), ("FreeBSD", self.freebsd),
+                   ("Windows", self.windows)]
+        return " ".join([sentence(self.doc, self.unit),
+                         *(f"{platform}: {source}." for platform, source in sources if source)])
 
 
 @dataclass(frozen=True)

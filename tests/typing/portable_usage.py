@@ -1,13 +1,13 @@
 """The whole portable contract, as users write it: must pass mypy --strict on every platform
-(the tests run it with --platform linux and --platform darwin)."""
+(the tests run it with --platform linux, darwin, freebsd and win32). Listing every socket and
+SamplerGroup, which only Linux and macOS have, are in listing_usage.py."""
 
 import asyncio
 import json
 import socket
 
 from socketstat import (
-    Address, Column, ConnectionInfo, GroupStatus, Sampler, SamplerGroup, SocketInfo, SocketStat,
-    TcpState, socketstat, sockets,
+    Address, ConnectionInfo, Sampler, SocketInfo, SocketStat, TcpState, socketstat,
 )
 
 
@@ -66,19 +66,6 @@ async def describe_stream(writer: asyncio.StreamWriter, transport: asyncio.Trans
     print(describe(socketstat(writer)), describe(socketstat(transport)))
 
 
-def listening_ports() -> list[tuple[int, int | None]]:
-    """Every TCP listener's port and accept queue, on any platform that lists."""
-    ports: list[tuple[int, int | None]] = []
-    listing = sockets("tcp", states={TcpState.LISTEN}, local_address="127.0.0.0/8")
-    for stat in listing:
-        local = stat.socket_info.local_address
-        if isinstance(local, tuple):
-            ports.append((local[1], stat.accept_queue))
-    skipped: dict[str, OSError] = listing.skipped
-    print(skipped, describe(listing[0]) if listing else None)
-    return ports
-
-
 def sample_rates(sock: socket.socket) -> tuple[float | None, int | None, int | None]:
     sampler = Sampler(sock)
     first = sampler.sample()
@@ -92,16 +79,3 @@ def sample_rates(sock: socket.socket) -> tuple[float | None, int | None, int | N
     delta = sampler.delta()
     acked: int | None = delta.bytes_acked
     return delta.send_rate, acked, delta.segments_retransmitted
-
-
-def group_send_rates(socks: list[socket.socket]) -> list[float]:
-    # The columns both platforms have; bytes_acked is a Column on Linux and None on macOS.
-    group = SamplerGroup(socks)
-    group.sample()
-    unsent: Column = group.sample().unsent
-    delta = group.delta()
-    status = memoryview(delta.status)
-    rates = memoryview(delta.send_rate)
-    acked: Column | None = delta.bytes_acked
-    print(len(memoryview(unsent)), acked is None)
-    return [rates[i] for i in range(len(group)) if status[i] == GroupStatus.OK]
