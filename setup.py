@@ -16,6 +16,7 @@ import render  # noqa: E402  (the field tables' renderer, socketstat/codegen/ren
 BACKENDS = {
     "linux": "socketstat/_linux.pyx",
     "darwin": "socketstat/_darwin.pyx",
+    "freebsd": "socketstat/_freebsd.pyx",
 }
 
 # sys.platform is "linux", "darwin", "freebsd14" (the release that built Python) or "win32".

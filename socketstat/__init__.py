@@ -86,8 +86,33 @@ elif sys.platform == "darwin":
         "sockets", "Listing", "SocketsSampler", "SocketsSample",
         "SamplerGroup", "GroupSample", "GroupDelta", "GroupStatus", "Column",
     ]
+elif sys.platform.startswith("freebsd"):
+    # No listing of every socket and no SamplerGroup here: socketstat(fd), tcp_info and Sampler.
+    try:
+        from socketstat._freebsd import (
+            FreeBSDTcpState as FreeBSDTcpState,
+            Sample as Sample,
+            SampleDelta as SampleDelta,
+            Sampler as Sampler,
+            SocketInfo as SocketInfo,
+            SocketStat as SocketStat,
+            TcpInfo as ConnectionInfo,
+            TcpInfo as TcpInfo,
+            TcpInfoOptions as TcpInfoOptions,
+            socketstat as socketstat,
+            tcp_info as tcp_info,
+        )
+    except ModuleNotFoundError as error:
+        raise unbuilt_backend(error, "socketstat._freebsd") from None
+    __all__ = [
+        "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
+        "SocketChangedError",
+        "FreeBSDTcpState", "TcpInfo", "TcpInfoOptions", "Sample", "SampleDelta", "Sampler",
+        "tcp_info",
+    ]
 else:
-    raise ImportError(f"socketstat supports Linux and macOS; this platform is {sys.platform!r}")
+    raise ImportError(f"socketstat supports Linux, macOS and FreeBSD; this platform is "
+                      f"{sys.platform!r}")
 
 del sys, unbuilt_backend
 __version__ = "0.1.0"

@@ -78,5 +78,26 @@ elif sys.platform == "darwin":
         "sockets", "Listing", "SocketsSampler", "SocketsSample",
         "SamplerGroup", "GroupSample", "GroupDelta", "GroupStatus", "Column",
     ]
+elif sys.platform.startswith("freebsd"):
+    from socketstat._freebsd import (
+        FreeBSDTcpState as FreeBSDTcpState,
+        Sample as Sample,
+        SampleDelta as SampleDelta,
+        Sampler as Sampler,
+        SocketInfo as SocketInfo,
+        SocketStat as SocketStat,
+        TcpInfo as ConnectionInfo,
+        TcpInfo as TcpInfo,
+        TcpInfoOptions as TcpInfoOptions,
+        socketstat as socketstat,
+        tcp_info as tcp_info,
+    )
+
+    __all__ = [
+        "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
+        "SocketChangedError",
+        "FreeBSDTcpState", "TcpInfo", "TcpInfoOptions", "Sample", "SampleDelta", "Sampler",
+        "tcp_info",
+    ]
 
 __version__: str
