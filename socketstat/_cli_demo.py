@@ -16,7 +16,11 @@ import sys
 import time
 from typing import Any
 
-from socketstat import socketstat, sockets
+# The listing platform's names, as socketstat._cli takes them (the command runs on Linux and macOS).
+if sys.platform == "darwin":
+    from socketstat._darwin import socketstat, sockets
+else:
+    from socketstat._linux import socketstat, sockets
 from socketstat._watch import identity
 
 

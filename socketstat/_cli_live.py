@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import curses
+import sys
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
@@ -28,7 +29,11 @@ from socketstat._cli import (
 from socketstat._watch import identity
 
 if TYPE_CHECKING:
-    from socketstat import SampleDelta, SocketStat
+    # The listing platform's records, as socketstat._cli takes them.
+    if sys.platform == "darwin":
+        from socketstat._darwin import SampleDelta, SocketStat
+    else:
+        from socketstat._linux import SampleDelta, SocketStat
     from socketstat._common import TcpState
 
 

@@ -22,14 +22,28 @@ so totals stay right when series are dropped.
 
 from __future__ import annotations
 
+import errno
+import sys
 import threading
 from typing import Any, Iterable, Iterator
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from socketstat import SocketStat, socketstat, sockets
+from socketstat import SocketStat, socketstat
 from socketstat._contract import Socketlike
+
+if sys.platform == "darwin" or sys.platform.startswith("linux"):
+    from socketstat import sockets
+
+    _LISTING = True
+else:
+    # Listing every socket is Linux's and macOS's: a collector here follows registered sockets.
+    _LISTING = False
+
+    def sockets(kind: str, **filters: Any) -> list[SocketStat]:
+        raise OSError(errno.EOPNOTSUPP, f"socketstat lists sockets on Linux and macOS only, "
+                      f"not on {sys.platform}")
 from socketstat._query import parse
 
 # parse()'s arguments as sockets()'s defaults give them.
@@ -71,6 +85,8 @@ class SocketCollector(Collector):
     scrape (``[{"pid": os.getpid()}]``: every TCP socket of this process; ``kind`` defaults to
     ``"tcp"``), checked here as ``sockets()`` checks them. ``max_series``: the most connections exposed per scrape. ``namespace``: the
     metric names' prefix. A registered socket that was closed is dropped at the next scrape.
+    Listings are Linux's and macOS's: elsewhere (FreeBSD) ``listings`` raises OSError
+    (EOPNOTSUPP) here, and the collector follows registered sockets only.
     """
 
     def __init__(self, socks: Iterable[Socketlike] = (), *,
@@ -81,6 +97,8 @@ class SocketCollector(Collector):
         self._lock = threading.Lock()
         self._socks: list[Socketlike] = list(socks)
         self._listings = [{"kind": "tcp", **listing} for listing in listings]
+        if self._listings and not _LISTING:
+            sockets("tcp")  # raises: no listings on this platform
         for listing in self._listings:
             arguments = dict(listing)
             parse(arguments.pop("kind"), **_QUERY_DEFAULTS | arguments)

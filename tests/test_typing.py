@@ -22,7 +22,7 @@ from conftest import REPO
 
 HERE = Path(__file__).parent / "typing"
 OPTIONAL_DEPENDENCIES = [prometheus_client]  # the test extra installs them
-PLATFORMS = ["linux", "darwin"]  # freebsd and win32 join when their backends do
+PLATFORMS = ["linux", "darwin", "freebsd"]  # win32 joins when its backend does
 LISTING_PLATFORMS = ["linux", "darwin"]  # the platforms with sockets() and SamplerGroup
 INSTALLED = Path(socketstat.__file__).parent
 
