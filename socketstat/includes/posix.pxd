@@ -59,8 +59,8 @@ cdef extern from "format_ipv4.h" nogil:
 
 
 cdef extern from "json_text.h" nogil:
-    size_t socketstat_format_u64(unsigned long long value, char *text)
-    size_t socketstat_format_i64(long long value, char *text)
+    size_t socketstat_format_u64(uint64_t value, char *text)
+    size_t socketstat_format_i64(int64_t value, char *text)
     ctypedef struct socketstat_json:
         char *text
         size_t length
