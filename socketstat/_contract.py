@@ -177,9 +177,9 @@ if TYPE_CHECKING:
             Linux: ioctl(SIOCINQ), 0 when listening; in a listing sock_diag's idiag_rqueue for TCP and
             UNIX_DIAG_RQLEN for Unix sockets, None for UDP, UDP-Lite, raw and MPTCP sockets (their
             rqueue is buffer memory: receive_queue_memory). macOS: ioctl(FIONREAD) for streams,
-            getsockopt(SO_NREAD) for datagram sockets. FreeBSD: ioctl(FIONREAD), 0 when listening; for
-            a datagram socket the payload of every queued datagram, not only the next (FreeBSD has no
-            per-datagram figure)."""
+            getsockopt(SO_NREAD) for datagram sockets. FreeBSD: ioctl(FIONREAD) for streams, 0 when
+            listening; for a datagram socket the next datagram's length, recv(MSG_PEEK) into a buffer
+            of FIONREAD's size (FIONREAD counts every queued datagram)."""
         @property
         def unsent(self) -> int | None:
             """Bytes this socket has written that the peer has not taken: TCP's unacknowledged and

@@ -12,13 +12,17 @@ What socketstat(fd) reads, and why:
                                                   the queues; a listening socket has no buffers
                                                   to ask FIONREAD or FIONWRITE about (EINVAL)
   otherwise    ioctl(FIONREAD)                    unreceived
+               recv(MSG_PEEK | MSG_DONTWAIT)      datagram sockets with data queued: the next
+                                                  datagram's length
                ioctl(FIONWRITE)                   unsent, not for Unix sockets
   always       getsockopt(SO_RCVBUF, SO_SNDBUF)   the buffers' sizes
   details      ioctl(FIONSPACE)                   send_space
 
-unreceived is FIONREAD: a stream's queued bytes; for a datagram socket the payload of every
-queued datagram, not only the next one's (FreeBSD has no per-datagram figure such as Linux's
-SIOCINQ or macOS's SO_NREAD), which is the next datagram's size only while one or none is queued.
+unreceived is FIONREAD for streams. For a datagram socket FIONREAD counts every queued datagram's
+payload (FreeBSD has no per-datagram figure such as Linux's SIOCINQ or macOS's SO_NREAD), so the
+next datagram is peeked, recv(MSG_PEEK | MSG_DONTWAIT) into a buffer of FIONREAD's size, which
+holds it whole: its length is what one recv() returns. The data stays queued; no control data
+(no file descriptor) is passed.
 unsent is FIONWRITE, the send buffer's bytes: TCP's unacknowledged and unsent data, 0 for UDP
 (which never queues); None for Unix sockets, whose data waits in the peer's receive buffer, which
 FreeBSD does not count per sender. not_yet_sent is FIONWRITE less the bytes in flight
@@ -28,18 +32,20 @@ FIONWRITE are two reads, so an acknowledgement or a send between them can shift 
 (it is never negative).
 
 The records (TcpInfo, SocketInfo, SocketStat, Sample, SampleDelta) are generated from the field
-tables in socketstat/codegen/freebsd.py into _freebsd_records.pxi at build time; that file's
-docstring says which FreeBSD release fills which tcp_info member and how the backend tells.
+tables in socketstat/codegen/freebsd.py into _freebsd_records.pxi at build time; the docstring of
+codegen/freebsd.py says which FreeBSD release fills which tcp_info member and how the backend
+tells.
 """
 
 cimport cython
-from libc.errno cimport errno, ECONNRESET, EINVAL, ENOPROTOOPT, ENOTCONN
+from cpython.mem cimport PyMem_RawFree, PyMem_RawRealloc
+from libc.errno cimport errno, EAGAIN, ECONNRESET, EINVAL, ENOMEM, ENOPROTOOPT, ENOTCONN
 from libc.stdint cimport uint8_t, uint32_t, uint64_t
 from libc.string cimport memcpy, memset
 
 from socketstat.includes.posix cimport (
     AF_INET, AF_INET6, AF_UNIX, INET6_ADDRSTRLEN, IPPROTO_TCP, PyObject_AsFileDescriptor,
-    SOCK_STREAM, SOL_SOCKET, SO_SNDBUF, SO_TYPE, SUN_PATH_OFFSET, getpeername, getsockname,
+    SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET, SO_SNDBUF, SO_TYPE, SUN_PATH_OFFSET, getpeername, getsockname,
     getsockopt, inet_ntop, ioctl, ntohl, ntohs, sockaddr, socklen_t, strnlen,
     _PyDict_NewPresized, socketstat_format_ipv4, socketstat_json, socketstat_json_key_null,
     socketstat_json_key_scaled, socketstat_json_key_u64, socketstat_json_key_i64,
@@ -155,6 +161,7 @@ cdef enum Call:
     CALL_SO_LISTENINCQLEN
     CALL_SO_LISTENQLIMIT
     CALL_FIONREAD
+    CALL_RECV_PEEK
     CALL_FIONWRITE
     CALL_SO_RCVBUF
     CALL_SO_SNDBUF
@@ -172,6 +179,7 @@ _CALL_NAMES = (
     "getsockopt(SOL_SOCKET, SO_LISTENINCQLEN)",
     "getsockopt(SOL_SOCKET, SO_LISTENQLIMIT)",
     "ioctl(FIONREAD)",
+    "recv(MSG_PEEK)",
     "ioctl(FIONWRITE)",
     "getsockopt(SOL_SOCKET, SO_RCVBUF)",
     "getsockopt(SOL_SOCKET, SO_SNDBUF)",
@@ -222,23 +230,52 @@ cdef inline int read_tcp_info_into(int fd, tcp_info_t *info, socklen_t *length) 
     return 0
 
 
+cdef int peek_next_datagram(int fd, int *unreceived, void **buffer,
+                            size_t *capacity) noexcept nogil:
+    """Turn FIONREAD's count of every queued datagram's payload (``unreceived``) into the next
+    datagram's length: peek it into ``buffer``, grown to that count, which holds the next
+    datagram whole. 0, or the errno (ENOMEM if the buffer cannot grow). A datagram taken by
+    another reader meanwhile leaves the next one, or 0 if none is left."""
+    cdef void *grown
+    cdef ssize_t length
+    cdef size_t wanted = <size_t>unreceived[0]
+    if wanted == 0:
+        return 0
+    if capacity[0] < wanted:
+        grown = PyMem_RawRealloc(buffer[0], wanted)
+        if grown == NULL:
+            return ENOMEM
+        buffer[0] = grown
+        capacity[0] = wanted
+    length = freebsd.recv(fd, buffer[0], wanted, freebsd.MSG_PEEK | freebsd.MSG_DONTWAIT)
+    if length < 0:
+        if errno == EAGAIN:
+            unreceived[0] = 0
+            return 0
+        return errno
+    unreceived[0] = <int>length
+    return 0
+
+
 cdef Call read_snapshot(int fd, Snapshot *snap, bint details) noexcept nogil:
     """Every syscall socketstat() makes, in order; returns the call that failed (its errno in
     snap.error) or CALL_NONE."""
     cdef int accepting = 0
     cdef int failure
+    cdef void *peek_buffer = NULL
+    cdef size_t peek_capacity = 0
 
-    # getsockname first: any socket answers it, so a non-socket gives ENOTSOCK and a closed fd
-    # EBADF; it also gives the family.
+    # getsockopt(SO_TYPE) first: any socket answers it, so a non-socket gives ENOTSOCK and a
+    # closed fd EBADF, from the same call on every platform.
+    if _getsockopt_int(fd, SOL_SOCKET, SO_TYPE, &snap.type) != 0:
+        snap.error = errno
+        return CALL_SO_TYPE
     snap.local_length = sizeof(sockaddr_storage)
     if getsockname(fd, <sockaddr *>&snap.local, &snap.local_length) != 0:
         snap.error = errno
         return CALL_GETSOCKNAME
     if snap.local_length > sizeof(sockaddr_storage):
         snap.local_length = sizeof(sockaddr_storage)
-    if _getsockopt_int(fd, SOL_SOCKET, SO_TYPE, &snap.type) != 0:
-        snap.error = errno
-        return CALL_SO_TYPE
     if _getsockopt_int(fd, SOL_SOCKET, freebsd.SO_PROTOCOL, &snap.protocol) != 0:
         snap.error = errno
         return CALL_SO_PROTOCOL
@@ -291,6 +328,12 @@ cdef Call read_snapshot(int fd, Snapshot *snap, bint details) noexcept nogil:
         if ioctl(fd, freebsd.FIONREAD, &snap.unreceived) != 0:
             snap.error = errno
             return CALL_FIONREAD
+        if snap.type == SOCK_DGRAM:
+            failure = peek_next_datagram(fd, &snap.unreceived, &peek_buffer, &peek_capacity)
+            PyMem_RawFree(peek_buffer)
+            if failure != 0:
+                snap.error = failure
+                return CALL_RECV_PEEK
         snap.unsent = 0
         if snap.has_unsent and ioctl(fd, freebsd.FIONWRITE, &snap.unsent) != 0:
             snap.error = errno
@@ -399,9 +442,11 @@ cdef inline int read_connection_info(int fd, TcpInfo record) noexcept:
     return failure
 
 
-cdef inline Call read_queues(int fd, bint listening, bint fionwrite, int *unreceived,
-                             int *unsent, int *error) noexcept nogil:
-    """unreceived and unsent as socketstat() reads them: ioctl(FIONREAD) and, unless
+cdef inline Call read_queues(int fd, bint listening, bint datagram, bint fionwrite,
+                             int *unreceived, int *unsent, void **peek_buffer,
+                             size_t *peek_capacity, int *error) noexcept nogil:
+    """unreceived and unsent as socketstat() reads them: ioctl(FIONREAD), the next datagram's
+    length for a datagram socket (peek_next_datagram, into the caller's buffer) and, unless
     ``fionwrite`` is False (a Unix socket), ioctl(FIONWRITE); 0 and 0 for a listening socket."""
     if listening:
         unreceived[0] = 0
@@ -410,6 +455,10 @@ cdef inline Call read_queues(int fd, bint listening, bint fionwrite, int *unrece
     if ioctl(fd, freebsd.FIONREAD, unreceived) != 0:
         error[0] = errno
         return CALL_FIONREAD
+    if datagram:
+        error[0] = peek_next_datagram(fd, unreceived, peek_buffer, peek_capacity)
+        if error[0] != 0:
+            return CALL_RECV_PEEK
     if fionwrite and ioctl(fd, freebsd.FIONWRITE, unsent) != 0:
         error[0] = errno
         return CALL_FIONWRITE
@@ -477,9 +526,9 @@ cdef class Sampler:
 
     The identity (family, type, addresses) is read once, by the socketstat() call the
     constructor makes; each sample() then issues only getsockopt(TCP_INFO) (TCP sockets),
-    ioctl(FIONREAD) and ioctl(FIONWRITE) (not for Unix sockets, see Sample.unsent; neither for a
-    socket that was listening when the Sampler was made) into storage allocated here, and
-    allocates nothing. The Sampler keeps a reference to ``fd`` when it is an object, so a socket
+    ioctl(FIONREAD), recv(MSG_PEEK) (datagram sockets with data queued) and ioctl(FIONWRITE)
+    (not for Unix sockets, see Sample.unsent; none of these for a socket that was listening when
+    the Sampler was made) into storage allocated here, grown only for a larger datagram queue. The Sampler keeps a reference to ``fd`` when it is an object, so a socket
     passed in is not closed under it; an int fd must stay open (and not be reused) while the
     Sampler is used. Threads may share a Sampler: sample() and delta() are atomic with respect to
     each other, but a Sample is refilled in place by the second sample() after it, whichever
@@ -493,8 +542,14 @@ cdef class Sampler:
     cdef Sample _previous
     cdef bint _tcp
     cdef bint _listening
+    cdef bint _datagram                # unreceived: the next datagram's length, peeked
     cdef bint _fionwrite               # False for Unix sockets
     cdef int _samples_taken
+    cdef void *_peek_buffer            # for the peek, grown to the largest FIONREAD seen
+    cdef size_t _peek_capacity
+
+    def __dealloc__(self):
+        PyMem_RawFree(self._peek_buffer)
 
     def __init__(self, fd):
         # Built in locals and committed at the end, so a failure leaves the Sampler as it was;
@@ -512,6 +567,7 @@ cdef class Sampler:
             self._socket_info = first._socket_info
             self._tcp = tcp
             self._listening = first._socket_info._listening
+            self._datagram = first._socket_info._type == SOCK_DGRAM
             self._fionwrite = first._socket_info._family != AF_UNIX
             self._samples_taken = 0
             self._previous = previous
@@ -552,8 +608,9 @@ cdef class Sampler:
             if failure != 0:
                 failed = CALL_TCP_INFO
         if failed == CALL_NONE:
-            failed = read_queues(self._fd, self._listening, self._fionwrite,
-                                 &sample._unreceived, &sample._unsent, &failure)
+            failed = read_queues(self._fd, self._listening, self._datagram, self._fionwrite,
+                                 &sample._unreceived, &sample._unsent, &self._peek_buffer,
+                                 &self._peek_capacity, &failure)
         sample._has_unsent = self._fionwrite
         if failed != CALL_NONE:
             # The Sample being refilled now holds a mix of two moments: never show it.

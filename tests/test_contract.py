@@ -8,6 +8,7 @@ import json
 import os
 import pickle
 import socket
+import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -29,6 +30,10 @@ CONTRACT = {
     "SocketInfo": ["family", "type", "protocol", "local_address", "remote_address",
                    "receive_buffer_size", "send_buffer_size"],
 }
+
+# FreeBSD's tcp_info counts no bytes, and FreeBSD does not count a Unix socket's bytes its peer
+# holds: there those figures are None (the contract's X | None), not a number.
+FREEBSD = sys.platform.startswith("freebsd")
 
 
 def test_public_names_are_the_contract_and_this_platforms_records() -> None:
@@ -197,10 +202,14 @@ def test_tcp_connection_in_portable_units(family: socket.AddressFamily) -> None:
         assert 0 < info.rtt < 1 and 0 <= info.rtt_variance < 1
         assert info.rto is None or 0 < info.rto <= 120
         assert info.mss > 0 and info.congestion_window >= info.mss
-        assert info.bytes_sent is not None and info.bytes_sent >= 3000
+        if FREEBSD:
+            assert (info.bytes_sent, info.bytes_received, info.bytes_acked) == (None, None, None)
+        else:
+            assert info.bytes_sent is not None and info.bytes_sent >= 3000
         assert info.bytes_acked is None or info.bytes_acked >= 3000
         assert info.retransmissions in (0, None)
-        assert settle(lambda: socketstat.socketstat(server).connection_info.bytes_received) == 3000  # type: ignore[union-attr]
+        if not FREEBSD:
+            assert settle(lambda: socketstat.socketstat(server).connection_info.bytes_received) == 3000  # type: ignore[union-attr]
         assert stat.accept_queue is None and stat.accept_queue_limit is None
         assert stat.socket_info.protocol == socket.IPPROTO_TCP
 
@@ -259,4 +268,7 @@ def test_unix_stream_pair() -> None:
         assert stat.socket_info.local_address == right.getsockname()
         assert stat.connection_info is None
         unsent = socketstat.socketstat(left).unsent
-        assert unsent is not None and unsent >= 1234  # Linux adds the buffers' overhead
+        if FREEBSD:
+            assert unsent is None
+        else:
+            assert unsent is not None and unsent >= 1234  # Linux adds the buffers' overhead

@@ -324,8 +324,15 @@ def test_udp(family: socket.AddressFamily) -> None:
         sender.send(b"b" * 50)
         settle(lambda: ioctl_int(receiver, FIONREAD))
         stat = socketstat(receiver)
-        # FIONREAD: every queued datagram's payload (FreeBSD has no next-datagram figure).
-        assert stat.unreceived == ioctl_int(receiver, FIONREAD) == 150
+        # FIONREAD counts every queued datagram's payload; unreceived is the next one's, peeked.
+        assert ioctl_int(receiver, FIONREAD) == 150
+        assert stat.unreceived == 100
+        sampler = Sampler(receiver)
+        assert sampler.sample().unreceived == 100
+        assert receiver.recv(1000) == b"a" * 100  # the peek left it queued
+        assert socketstat(receiver).unreceived == sampler.sample().unreceived == 50
+        receiver.recv(1000)
+        assert socketstat(receiver).unreceived == 0
         assert stat.connection_info is None and stat.state is None
         assert stat.socket_info.protocol == socket.IPPROTO_UDP
         assert stat.socket_info.local_address == receiver.getsockname()
@@ -340,9 +347,12 @@ def test_unix_socketpair(kind: socket.SocketKind) -> None:
     left, right = socket.socketpair(socket.AF_UNIX, kind)
     with left, right:
         left.send(b"q" * 77)
+        left.send(b"r" * 11)
         settle(lambda: ioctl_int(right, FIONREAD))
         stat = socketstat(right)
-        assert stat.unreceived == 77
+        # A stream's queue, or a datagram's or record's next one (SEQPACKET: FIONREAD's total,
+        # as on Linux).
+        assert stat.unreceived == (77 if kind == socket.SOCK_DGRAM else 88)
         # The data waits in the peer's buffer, which FreeBSD does not count per sender.
         assert socketstat(left).unsent is None
         assert stat.socket_info.family == socket.AF_UNIX and stat.socket_info.type == kind
@@ -437,7 +447,7 @@ def test_not_a_socket_names_the_first_call() -> None:
             with pytest.raises(OSError) as caught:
                 call(read)
             assert caught.value.errno == errno.ENOTSOCK
-            assert "getsockname()" in str(caught.value)
+            assert "getsockopt(SOL_SOCKET, SO_TYPE)" in str(caught.value)
         with pytest.raises(OSError) as caught:
             tcp_info(read)
         assert caught.value.errno == errno.ENOTSOCK
@@ -454,9 +464,18 @@ def test_tcp_info_of_other_sockets_is_the_kernels_error() -> None:
         assert "TCP_INFO" in str(caught.value)
 
 
+def test_the_command_says_it_lists_nothing_here() -> None:
+    # Listing every socket is Linux's and macOS's: the command says so in one line, exit 2.
+    result = subprocess.run([sys.executable, "-m", "socketstat", "-ta"], capture_output=True,
+                            text=True, cwd="/")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "Linux and macOS only" in result.stderr
+
+
 def test_bad_input() -> None:
+    not_an_fd: Any = "3"
     with pytest.raises(TypeError):
-        socketstat("3")  # type: ignore[arg-type]
+        socketstat(not_an_fd)
     with pytest.raises(ValueError):
         socketstat(-1)
     with pytest.raises(OverflowError):

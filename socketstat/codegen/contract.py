@@ -23,9 +23,9 @@ SOCKET_STAT = (
                    "TCP and UNIX_DIAG_RQLEN for Unix sockets, None for UDP, UDP-Lite, raw and "
                    "MPTCP sockets (their rqueue is buffer memory: receive_queue_memory)",
              darwin="ioctl(FIONREAD) for streams, getsockopt(SO_NREAD) for datagram sockets",
-             freebsd="ioctl(FIONREAD), 0 when listening; for a datagram socket the payload of "
-                     "every queued datagram, not only the next (FreeBSD has no per-datagram "
-                     "figure)"),
+             freebsd="ioctl(FIONREAD) for streams, 0 when listening; for a datagram socket "
+                     "the next datagram's length, recv(MSG_PEEK) into a buffer of FIONREAD's "
+                     "size (FIONREAD counts every queued datagram)"),
     Portable("unsent", "int | None", "Bytes this socket has written that the peer has not taken: "
              "TCP's unacknowledged and unsent bytes, a Unix socket's bytes the peer has not read",
              "bytes",

@@ -231,8 +231,9 @@ SAMPLE = Record(
     (
         Field("monotonic", "float", "when the sample was taken: CLOCK_MONOTONIC, the clock of "
               "time.monotonic() on FreeBSD", "seconds", expr="self._monotonic_ns / 1e9"),
-        Field("unreceived", "int", "bytes waiting to be read, as SocketStat.unreceived "
-              "(ioctl FIONREAD; 0 for a listening socket)", "bytes", expr="self._unreceived"),
+        Field("unreceived", "int", "bytes waiting to be read, as SocketStat.unreceived (ioctl "
+              "FIONREAD; a datagram socket's next datagram, peeked; 0 for a listening socket)",
+              "bytes", expr="self._unreceived"),
         Field("unsent", "int | None", "bytes in the send buffer, as SocketStat.unsent (ioctl "
               "FIONWRITE); None for Unix sockets, whose data waits in the peer's buffer",
               "bytes", expr="self._unsent if self._has_unsent else None"),

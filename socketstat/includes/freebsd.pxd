@@ -17,6 +17,11 @@ cdef extern from "<sys/socket.h>" nogil:
         sa_family_t ss_family
 
     enum: SOCK_SEQPACKET
+    enum: MSG_PEEK
+    enum: MSG_DONTWAIT
+    # -1 with errno, or the bytes copied: with MSG_PEEK the data stays queued. Without a control
+    # buffer a peek passes no control data (no file descriptor is received or disposed of).
+    ssize_t recv(int fd, void *buffer, size_t length, int flags)
     enum: SO_RCVBUF
     enum: SO_PROTOCOL                       # the protocol socket(2) was given (IPPROTO_TCP, ...)
     enum: SO_ACCEPTCONN                     # 1 once listen() ran

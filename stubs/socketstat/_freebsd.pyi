@@ -219,8 +219,8 @@ class Sample(PortableRecord):
         seconds."""
     @property
     def unreceived(self) -> int:
-        """bytes waiting to be read, as SocketStat.unreceived (ioctl FIONREAD; 0 for a listening
-        socket), bytes."""
+        """bytes waiting to be read, as SocketStat.unreceived (ioctl FIONREAD; a datagram socket's
+        next datagram, peeked; 0 for a listening socket), bytes."""
     @property
     def unsent(self) -> int | None:
         """bytes in the send buffer, as SocketStat.unsent (ioctl FIONWRITE); None for Unix sockets,
@@ -290,9 +290,9 @@ class Sampler:
 
     The identity (family, type, addresses) is read once, by the socketstat() call the
     constructor makes; each sample() then issues only getsockopt(TCP_INFO) (TCP sockets),
-    ioctl(FIONREAD) and ioctl(FIONWRITE) (not for Unix sockets, see Sample.unsent; neither for a
-    socket that was listening when the Sampler was made) into storage allocated here, and
-    allocates nothing. The Sampler keeps a reference to ``fd`` when it is an object, so a socket
+    ioctl(FIONREAD), recv(MSG_PEEK) (datagram sockets with data queued) and ioctl(FIONWRITE)
+    (not for Unix sockets, see Sample.unsent; none of these for a socket that was listening when
+    the Sampler was made) into storage allocated here, grown only for a larger datagram queue. The Sampler keeps a reference to ``fd`` when it is an object, so a socket
     passed in is not closed under it; an int fd must stay open (and not be reused) while the
     Sampler is used. Threads may share a Sampler: sample() and delta() are atomic with respect to
     each other, but a Sample is refilled in place by the second sample() after it, whichever
