@@ -108,7 +108,7 @@ elif sys.platform.startswith("freebsd"):
         "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
         "SocketChangedError",
         "FreeBSDTcpState", "TcpInfo", "TcpInfoOptions", "Sample", "SampleDelta", "Sampler",
-        "tcp_info",
+        "tcp_info", "SocketOwner",
     ]
 else:
     raise ImportError(f"socketstat supports Linux, macOS and FreeBSD; this platform is "

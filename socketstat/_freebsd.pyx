@@ -264,6 +264,8 @@ cdef Call read_snapshot(int fd, Snapshot *snap, bint details) noexcept nogil:
     cdef int failure
     cdef void *peek_buffer = NULL
     cdef size_t peek_capacity = 0
+    # Zeroed, so that an address the kernel returns short of its family reads as no family.
+    memset(snap, 0, sizeof(Snapshot))
 
     # getsockopt(SO_TYPE) first: any socket answers it, so a non-socket gives ENOTSOCK and a
     # closed fd EBADF, from the same call on every platform.

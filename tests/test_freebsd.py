@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import functools
 import json
 import os
 import pickle
@@ -49,6 +50,7 @@ PORTABLE = ["state", "rtt", "rtt_variance", "rto", "mss", "congestion_window", "
 MOVING = {"tcpi_rto", "tcpi_rtt", "tcpi_rttvar", "tcpi_last_data_recv", "tcpi_rcv_space"}
 
 
+@functools.lru_cache(maxsize=None)
 def kernel_osreldate() -> int:
     return int(subprocess.run(["sysctl", "-n", "kern.osreldate"], capture_output=True, text=True,
                               check=True).stdout)

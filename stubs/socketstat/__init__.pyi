@@ -97,7 +97,7 @@ elif sys.platform.startswith("freebsd"):
         "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
         "SocketChangedError",
         "FreeBSDTcpState", "TcpInfo", "TcpInfoOptions", "Sample", "SampleDelta", "Sampler",
-        "tcp_info",
+        "tcp_info", "SocketOwner",
     ]
 
 __version__: str
