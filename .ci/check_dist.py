@@ -55,7 +55,11 @@ def check_wheel(path: Path, platform_tag: str | None) -> list[str]:
     problems = []
     if platform_tag is not None and platform_tag not in tags.split("."):
         problems.append(f"{path.name}: platform tag {tags}, expected {platform_tag}")
-    backend = "_darwin" if tags.startswith("macosx") else "_linux"
+    # The backend of the wheel's platform (its tag's start: win_amd64, macosx_11_0_arm64,
+    # manylinux_2_28_x86_64, musllinux_1_2_aarch64, freebsd_14_3_release_amd64).
+    backend = next(name for prefix, name in (("win", "_windows"), ("macosx", "_darwin"),
+                                             ("freebsd", "_freebsd"), ("", "_linux"))
+                   if tags.startswith(prefix))
     extension = "pyd" if tags.startswith("win") else "so"
     compiled = [name for name in names if fnmatch.fnmatch(name, f"socketstat/{backend}.*.{extension}")]
     if len(compiled) != 1:
