@@ -38,6 +38,7 @@ tells.
 """
 
 cimport cython
+from cpython.buffer cimport PyBUF_SIMPLE, PyBuffer_Release, PyObject_GetBuffer
 from cpython.mem cimport PyMem_RawFree, PyMem_RawRealloc
 from libc.errno cimport errno, EAGAIN, ECONNRESET, EINVAL, ENOMEM, ENOPROTOOPT, ENOTCONN
 from libc.stdint cimport uint8_t, uint32_t, uint64_t
