@@ -82,17 +82,19 @@ def _source_package(directory: Path) -> Path:
 
 
 @pytest.mark.skipif(not DARWIN_BACKEND.exists(), reason="no source tree beside the tests")
-def test_socketstat_darwin_backend_from_a_fresh_tree(toolchain: None, tmp_path: Path) -> None:
-    # translate() renders _darwin_records.pxi and _darwin_group_columns.pxi from the tables, as
-    # setup.py does.
+@pytest.mark.parametrize("os_name", ["darwin", "freebsd", "windows"])
+def test_socketstat_backend_from_a_fresh_tree(toolchain: None, tmp_path: Path, os_name: str) -> None:
+    # translate() renders _<os>_records.pxi (and _<os>_group_columns.pxi where the OS has
+    # SamplerGroup) from the tables, as setup.py does; then every architecture of the OS.
     package = _source_package(tmp_path)
+    if not (package / f"_{os_name}.pyx").exists():
+        pytest.skip(f"no _{os_name}.pyx yet")
     work = tmp_path / "work"
     work.mkdir()
-    built = crosscheck.check_darwin(package / "_darwin.pyx", include_dirs=[package / "includes"],
-                                    workdir=work)
-    assert sorted(built) == sorted(crosscheck.DARWIN_ARCHS)
-    assert (package / "_darwin_records.pxi").is_file()
-    assert (package / "_darwin_group_columns.pxi").is_file()
+    check = getattr(crosscheck, f"check_{os_name}")
+    built = check(package / f"_{os_name}.pyx", include_dirs=[package / "includes"], workdir=work)
+    assert sorted(built) == sorted(getattr(crosscheck, f"{os_name.upper()}_ARCHS"))
+    assert (package / f"_{os_name}_records.pxi").is_file()
 
 
 # A wrong row in the macOS table: the declarations generated from it are cross-checked too.
@@ -145,6 +147,24 @@ def test_broken_pcblist_layout_fails(toolchain: None, tmp_path: Path, case: str,
     failure = _single_failure(package, arch, tmp_path)
     assert failure.stage == "compile", str(failure)
     assert message in failure.output, str(failure)
+
+
+# A wrong row in the FreeBSD table: its declarations are asserted against FreeBSD's header too.
+@pytest.mark.skipif(not (ROOT / "socketstat" / "_freebsd.pyx").exists(), reason="no FreeBSD backend")
+def test_broken_freebsd_table_row_fails(toolchain: None, tmp_path: Path) -> None:
+    package = _source_package(tmp_path)
+    table = package / "codegen" / "freebsd.py"
+    pattern = 'tcpi("tcpi_snd_cwnd", "uint32_t"'
+    assert table.read_text().count(pattern) == 1, "codegen/freebsd.py changed: update the test"
+    table.write_text(table.read_text().replace(pattern, 'tcpi("tcpi_snd_cwnd", "uint64_t"'))
+    work = tmp_path / "work"
+    work.mkdir()
+    with pytest.raises(crosscheck.CrossCheckError) as raised:
+        crosscheck.check_freebsd(package / "_freebsd.pyx", archs=["aarch64"],
+                                 include_dirs=[package / "includes"], workdir=work)
+    [failure] = raised.value.failures
+    assert failure.stage == "compile", str(failure)
+    assert "tcpi_snd_cwnd" in failure.output and "size differs" in failure.output, str(failure)
 
 
 def _single_failure(package: Path, arch: str, tmp_path: Path) -> Any:

@@ -23,9 +23,10 @@ from .core import CFLAGS, HERE, CrossCheckError, Failure, check, python_include,
 PYCONFIG_SHIM = HERE / "shims" / "pyconfig-freebsd.h"
 
 FREEBSD_ARCHS: Tuple[str, ...] = ("x86_64", "aarch64")
-# The oldest release checked for by default: FreeBSD 14.0 (13.x reached its end of life in
-# April 2026). zig links against that release's libc symbol list and defines its
-# __FreeBSD_version; the headers are one generic set (FreeBSD 14's).
+# The oldest release checked for by default, the backend's oldest supported: FreeBSD 14.0 (13.x
+# reached its end of life in April 2026). zig links against that release's libc symbol list and
+# defines its __FreeBSD_version; the headers are one generic set, newer than 14.0 (struct
+# tcp_info there has 15's tcpi_rttmin): what a member's release is, the backend's table says.
 MIN_FREEBSD = "14.0"
 
 # ELF header of what the link must produce: 64-bit, little-endian, ET_DYN, the machine.
