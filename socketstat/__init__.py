@@ -86,8 +86,32 @@ elif sys.platform == "darwin":
         "sockets", "Listing", "SocketsSampler", "SocketsSample",
         "SamplerGroup", "GroupSample", "GroupDelta", "GroupStatus", "Column",
     ]
+elif sys.platform == "win32":
+    # Windows has socketstat(), tcp_info() and Sampler; listing every socket (sockets(),
+    # SocketsSampler) and SamplerGroup are Linux's and macOS's.
+    try:
+        from socketstat._windows import (
+            Sample as Sample,
+            SampleDelta as SampleDelta,
+            Sampler as Sampler,
+            SocketInfo as SocketInfo,
+            SocketStat as SocketStat,
+            TcpInfo as ConnectionInfo,
+            TcpInfo as TcpInfo,
+            WindowsTcpState as WindowsTcpState,
+            socketstat as socketstat,
+            tcp_info as tcp_info,
+        )
+    except ModuleNotFoundError as error:
+        raise unbuilt_backend(error, "socketstat._windows") from None
+    __all__ = [
+        "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
+        "SocketChangedError",
+        "WindowsTcpState", "Sample", "SampleDelta", "Sampler", "TcpInfo", "tcp_info",
+    ]
 else:
-    raise ImportError(f"socketstat supports Linux and macOS; this platform is {sys.platform!r}")
+    raise ImportError("socketstat supports Linux, macOS and Windows; this platform is "
+                      f"{sys.platform!r}")
 
 del sys, unbuilt_backend
 __version__ = "0.1.0"

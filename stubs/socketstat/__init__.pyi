@@ -78,5 +78,24 @@ elif sys.platform == "darwin":
         "sockets", "Listing", "SocketsSampler", "SocketsSample",
         "SamplerGroup", "GroupSample", "GroupDelta", "GroupStatus", "Column",
     ]
+elif sys.platform == "win32":
+    from socketstat._windows import (
+        Sample as Sample,
+        SampleDelta as SampleDelta,
+        Sampler as Sampler,
+        SocketInfo as SocketInfo,
+        SocketStat as SocketStat,
+        TcpInfo as ConnectionInfo,
+        TcpInfo as TcpInfo,
+        WindowsTcpState as WindowsTcpState,
+        socketstat as socketstat,
+        tcp_info as tcp_info,
+    )
+
+    __all__ = [
+        "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
+        "SocketChangedError",
+        "WindowsTcpState", "Sample", "SampleDelta", "Sampler", "TcpInfo", "tcp_info",
+    ]
 
 __version__: str
