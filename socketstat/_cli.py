@@ -19,6 +19,14 @@ import sys
 import time
 from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, NoReturn, Sequence, TextIO
 
+# Listing every socket (sockets()) is Linux's and macOS's: refused plainly on Windows, and this
+# module's types are checked for those platforms only (the assert: mypy skips the rest of the
+# module under --platform win32).
+if sys.platform == "win32":
+    raise ImportError("socketstat._cli lists sockets with sockets(), which Windows lacks; on "
+                      "Windows socketstat has socketstat(), tcp_info() and Sampler")
+assert sys.platform != "win32"
+
 from socketstat._common import TcpState
 from socketstat._query import parse_network
 

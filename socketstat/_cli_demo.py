@@ -16,6 +16,14 @@ import sys
 import time
 from typing import Any
 
+# Listing every socket (sockets()) is Linux's and macOS's: refused plainly on Windows, and this
+# module's types are checked for those platforms only (the assert: mypy skips the rest of the
+# module under --platform win32).
+if sys.platform == "win32":
+    raise ImportError("socketstat._cli_demo lists sockets with sockets(), which Windows lacks; on "
+                      "Windows socketstat has socketstat(), tcp_info() and Sampler")
+assert sys.platform != "win32"
+
 from socketstat import socketstat, sockets
 from socketstat._watch import identity
 

@@ -9,9 +9,18 @@ from __future__ import annotations
 
 import argparse
 import curses
+import sys
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
+
+# Listing every socket (sockets()) is Linux's and macOS's: refused plainly on Windows, and this
+# module's types are checked for those platforms only (the assert: mypy skips the rest of the
+# module under --platform win32).
+if sys.platform == "win32":
+    raise ImportError("socketstat._cli_live lists sockets with sockets(), which Windows lacks; on "
+                      "Windows socketstat has socketstat(), tcp_info() and Sampler")
+assert sys.platform != "win32"
 
 from socketstat._cli import (
     SS_STATE,

@@ -9,6 +9,14 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any, Iterable, NamedTuple
 
+# Listing every socket (sockets()) is Linux's and macOS's: refused plainly on Windows, and this
+# module's types are checked for those platforms only (the assert: mypy skips the rest of the
+# module under --platform win32).
+if sys.platform == "win32":
+    raise ImportError("socketstat._watch lists sockets with sockets(), which Windows lacks; on "
+                      "Windows socketstat has socketstat(), tcp_info() and Sampler")
+assert sys.platform != "win32"
+
 from socketstat._common import TcpState
 from socketstat._query import parse
 

@@ -22,8 +22,17 @@ so totals stay right when series are dropped.
 
 from __future__ import annotations
 
+import sys
 import threading
 from typing import Any, Iterable, Iterator
+
+# Listing every socket (sockets()) is Linux's and macOS's: refused plainly on Windows, and this
+# module's types are checked for those platforms only (the assert: mypy skips the rest of the
+# module under --platform win32).
+if sys.platform == "win32":
+    raise ImportError("socketstat.prometheus lists sockets with sockets(), which Windows lacks; on "
+                      "Windows socketstat has socketstat(), tcp_info() and Sampler")
+assert sys.platform != "win32"
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
