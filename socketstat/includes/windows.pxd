@@ -9,7 +9,6 @@
 # The names _shared.pxi uses (the sockaddr structs, socklen_t, inet_ntop, ntohs, ntohl, AF_*,
 # INET6_ADDRSTRLEN) are declared here under the names posix.pxd gives them on Linux and macOS.
 from libc.stddef cimport wchar_t
-from libc.stdint cimport uint16_t, uint32_t
 
 from socketstat.includes.common cimport (
     _PyDict_NewPresized, socketstat_format_ipv4, socketstat_json, socketstat_json_key_i64,
@@ -86,21 +85,28 @@ cdef extern from "windows_compat.h" nogil:
         int iProtocol
         wchar_t szProtocol[256]             # WSAPROTOCOL_LEN + 1
 
+    # WSAIoctl's overlapped arguments, always NULL here (a synchronous call): declared as the
+    # header has them, so that the prototype check holds.
+    struct _OVERLAPPED:
+        pass
+    ctypedef _OVERLAPPED *LPWSAOVERLAPPED
+    ctypedef void (*LPWSAOVERLAPPED_COMPLETION_ROUTINE)(DWORD dwError, DWORD cbTransferred,
+                                                        LPWSAOVERLAPPED lpOverlapped, DWORD dwFlags)
+
     int WSAGetLastError()
     int getsockopt(SOCKET s, int level, int optname, char *optval, int *optlen)
     int getsockname(SOCKET s, sockaddr *name, int *namelen)
     int getpeername(SOCKET s, sockaddr *name, int *namelen)
     int ioctlsocket(SOCKET s, long cmd, u_long *argp)
-    # lpOverlapped and lpCompletionRoutine are always NULL here: a synchronous call.
     int WSAIoctl(SOCKET s, DWORD dwIoControlCode, void *lpvInBuffer, DWORD cbInBuffer,
                  void *lpvOutBuffer, DWORD cbOutBuffer, DWORD *lpcbBytesReturned,
-                 void *lpOverlapped, void *lpCompletionRoutine)
+                 LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
 
     # <ws2tcpip.h> (InetNtopA). Cannot fail here: the family is right and the buffer holds
     # INET6_ADDRSTRLEN.
     const char *inet_ntop(int Family, const void *pAddr, char *pStringBuf, size_t StringBufSize)
-    uint16_t ntohs(uint16_t netshort)
-    uint32_t ntohl(uint32_t netlong)
+    unsigned short ntohs(unsigned short netshort)
+    u_long ntohl(u_long netlong)
 
     # <mstcpip.h>: the control code, and the state numbering of TCP_INFO_v0.State (0-based, its
     # own order: not the 1-based MIB_TCP_STATE of GetTcpTable, nor Linux's or the BSDs').
