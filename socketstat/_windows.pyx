@@ -204,6 +204,8 @@ cdef Call read_snapshot(SOCKET handle, Snapshot *snap) noexcept nogil:
     cdef int length = sizeof(WSAPROTOCOL_INFOW)
     cdef int family
     cdef int result
+    # Zeroed first: what a short answer did not fill reads 0 (and szProtocol ends within it).
+    memset(&snap.protocol, 0, sizeof(WSAPROTOCOL_INFOW))
     if getsockopt(handle, SOL_SOCKET, SO_PROTOCOL_INFOW, <char *>&snap.protocol,
                   &length) == SOCKET_ERROR:
         snap.error = WSAGetLastError()
