@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
+import hashlib
+import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
@@ -16,6 +21,29 @@ import socketstat
 REPO = Path(__file__).resolve().parents[1]
 
 T = TypeVar("T")
+
+# mypy's cache, kept for this test session only (nothing stale from an earlier build can be read):
+# with it, a run after the first skips re-analysing typeshed and the package's stubs, 0.3 s of
+# CPU instead of 2.7 s here, over some 80 runs.
+_MYPY_CACHE = Path(tempfile.mkdtemp(prefix="socketstat-mypy-cache-"))
+atexit.register(shutil.rmtree, _MYPY_CACHE, ignore_errors=True)
+
+
+def mypy(*arguments: str, cwd: Path = Path("/"), python: str = sys.executable,
+         environment: dict[str, str] | None = None, timeout: float = 600
+         ) -> subprocess.CompletedProcess[str]:
+    """Run mypy ARGUMENTS in CWD against PYTHON's packages. Run outside the repository root, so
+    mypy sees the installed package and its stubs, not the source tree. One cache per interpreter,
+    directory and option set (the files checked vary; a platform is a different analysis)."""
+    options = [argument for argument in arguments if argument.startswith("-")]
+    if "--platform" in arguments:
+        options.append(arguments[arguments.index("--platform") + 1])
+    key = hashlib.sha256(repr((python, str(cwd), options)).encode()).hexdigest()[:16]
+    variables = dict(environment if environment is not None else os.environ,
+                     MYPY_CACHE_DIR=str(_MYPY_CACHE / key))
+    return subprocess.run([sys.executable, "-m", "mypy", "--python-executable", python, *arguments],
+                          capture_output=True, text=True, cwd=cwd, env=variables, timeout=timeout)
+
 
 def pytest_configure(config: pytest.Config) -> None:
     # Tests must exercise the built, installed package: a source-tree import would test nothing.

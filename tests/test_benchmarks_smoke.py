@@ -8,7 +8,6 @@ and that the C floor still makes the syscalls socketstat makes (when strace is i
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -16,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from conftest import mypy
 
 # Before the imports below, which name what only this platform builds.
 if sys.platform != "linux":
@@ -166,8 +167,5 @@ def test_saved_run_renders_as_markdown_and_compares(result: dict[str, Any], json
 def test_benchmarks_pass_mypy_strict() -> None:
     # From the repository root, as developers run it; the suite imports no socketstat module
     # statically (benchmarks/installed.py says why), so the source tree's state does not matter.
-    completed = subprocess.run(
-        [sys.executable, "-m", "mypy", "--no-incremental", "--strict", "benchmarks"], cwd=ROOT,
-        capture_output=True, text=True, env=dict(os.environ, MYPY_CACHE_DIR=os.devnull),
-        timeout=600)
+    completed = mypy("--strict", "benchmarks", cwd=ROOT)
     assert completed.returncode == 0, completed.stdout + completed.stderr

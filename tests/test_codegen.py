@@ -4,14 +4,13 @@ field tables, and the build's rendering of each backend's records is well-formed
 from __future__ import annotations
 
 import importlib.util
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-from conftest import REPO
+from conftest import REPO, mypy
 
 RENDER = REPO / "socketstat" / "codegen" / "render.py"
 
@@ -58,7 +57,5 @@ def test_the_freshness_check_catches_a_hand_edit(tmp_path: Path) -> None:
 def test_the_tables_and_renderer_pass_mypy_strict() -> None:
     # They import each other by plain names (render.py puts their folder on sys.path).
     modules = [arg for path in sorted(RENDER.parent.glob("*.py")) for arg in ("-m", path.stem)]
-    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental",
-                             *modules], capture_output=True, text=True, cwd=RENDER.parent,
-                            env=dict(os.environ, MYPY_CACHE_DIR=os.devnull))
+    result = mypy("--strict", *modules, cwd=RENDER.parent)
     assert result.returncode == 0, result.stdout + result.stderr

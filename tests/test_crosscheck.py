@@ -1,7 +1,8 @@
-"""The macOS cross-check (tests/crosscheck/): the fixture backend compiles and links for both
-macOS architectures, every deliberately broken variant of it fails naming what is wrong,
-socketstat/_darwin.pyx passes (its struct declarations generated from socketstat/codegen/darwin.py
-included: a wrong row there fails too), and that table lists every member of the SDK's structs.
+"""The cross-check (tests/crosscheck/) for macOS, FreeBSD and Windows: each OS's fixture backend
+compiles and links for both of its architectures, every deliberately broken variant of it fails
+naming what is wrong, socketstat/_darwin.pyx passes (its struct declarations generated from
+socketstat/codegen/darwin.py included: a wrong row there fails too), and that table lists every
+member of the SDK's structs; the FreeBSD and Windows backends likewise.
 
 Needs ziglang and Cython in the test environment (pip install ziglang==0.17.1 'Cython>=3.0'):
 without them these tests skip, except under CI (CI set and not "false"), where they fail.
@@ -25,7 +26,7 @@ import pytest
 
 # Before the imports below, which name what only this platform builds.
 if sys.platform != "linux":
-    pytest.skip("the macOS cross-check runs on a Linux host", allow_module_level=True)
+    pytest.skip("the cross-check runs on a Linux host", allow_module_level=True)
 
 
 TESTS = Path(__file__).resolve().parent
@@ -59,7 +60,7 @@ def toolchain() -> None:
         crosscheck.require_toolchain()
     except crosscheck.MissingToolError as error:
         if IN_CI:
-            pytest.fail(f"CI is set, so the macOS cross-check must not be skipped: {error}")
+            pytest.fail(f"CI is set, so the cross-check must not be skipped: {error}")
         pytest.skip(str(error))
 
 
@@ -337,10 +338,11 @@ BROKEN = {
 }
 
 
-def _broken_fixture(directory: Path, edits: Tuple[Tuple[str, str, str], ...]) -> Path:
-    """A copy of the fixture package in DIRECTORY with EDITS applied; each must match."""
-    package = directory / FIXTURE.name
-    shutil.copytree(FIXTURE, package)
+def _broken_fixture(directory: Path, edits: Tuple[Tuple[str, str, str], ...],
+                    fixture: Path = FIXTURE) -> Path:
+    """A copy of a fixture package in DIRECTORY with EDITS applied; each must match."""
+    package = directory / fixture.name
+    shutil.copytree(fixture, package)
     for relative, pattern, replacement in edits:
         path = package / relative
         text, count = re.subn(pattern, lambda _: replacement, path.read_text())
@@ -382,3 +384,128 @@ def test_missing_ziglang_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -
             crosscheck.zigcc.ziglang_dir()
     finally:
         crosscheck.zigcc.ziglang_dir.cache_clear()
+
+
+# FreeBSD and Windows: the same proof on each OS's fixture, with the mistakes a Linux or macOS
+# habit makes there (a Linux constant, long as 64 bits on Windows, a library not linked).
+FREEBSD_FIXTURE = TESTS / "crosscheck" / "fixtures" / "freebsdfix"
+WINDOWS_FIXTURE = TESTS / "crosscheck" / "fixtures" / "windowsfix"
+
+
+def test_freebsd_fixture_compiles_and_links_for_both_archs(toolchain: None, tmp_path: Path) -> None:
+    built = crosscheck.check_freebsd(FREEBSD_FIXTURE / "_freebsd.pyx",
+                                     include_dirs=[FREEBSD_FIXTURE / "includes"], workdir=tmp_path)
+    assert sorted(built) == sorted(crosscheck.FREEBSD_ARCHS)
+    for path in built.values():
+        assert path.read_bytes()[:4] == b"\x7fELF"
+
+
+def test_windows_fixture_compiles_and_links_for_both_archs(toolchain: None, tmp_path: Path) -> None:
+    built = crosscheck.check_windows(WINDOWS_FIXTURE / "_windows.pyx",
+                                     include_dirs=[WINDOWS_FIXTURE / "includes"], workdir=tmp_path)
+    assert sorted(built) == sorted(crosscheck.WINDOWS_ARCHS)
+    for path in built.values():
+        image = path.read_bytes()
+        # The .pyd imports its C API from the Python DLL and Winsock from ws2_32, and exports
+        # the module's init function.
+        assert image[:2] == b"MZ"
+        assert f"python{sys.version_info[0]}{sys.version_info[1]}.dll".encode() in image
+        assert b"WS2_32.dll" in image and b"PyInit__windows" in image
+
+
+def _verbatim_function(prototype: str) -> str:
+    """A pxd block declaring a C function by its own prototype (no header declares it)."""
+    return f'''
+cdef extern from *:
+    """
+    {prototype};
+    """
+    {prototype.replace("(void)", "()")}
+'''
+
+
+FREEBSD_PXD = "includes/freebsd.pxd"
+FREEBSD_PYX = "_freebsd.pyx"
+BROKEN_FREEBSD = {
+    "misspelled-field": Broken(
+        ((FREEBSD_PXD, r"\btcpi_snd_una\b", "tcpi_snd_unack"), (FREEBSD_PYX, r"\btcpi_snd_una\b", "tcpi_snd_unack")),
+        "compile", ("no member named 'tcpi_snd_unack'",)),
+    "uint64-member-declared-uint32": Broken(
+        ((FREEBSD_PXD, r"uint64_t tcpi_total_tlp_bytes\b", "uint32_t tcpi_total_tlp_bytes"),),
+        "compile", ("tcpi_total_tlp_bytes", "size differs")),
+    "bit-field-wrong-type": Broken(
+        ((FREEBSD_PXD, r"uint8_t tcpi_snd_wscale\b", "uint32_t tcpi_snd_wscale"),),
+        "compile", ("tcpi_snd_wscale", "size differs")),
+    "linux-constant": Broken(
+        ((FREEBSD_PXD, r"enum: FIONWRITE\b", "enum: SIOCOUTQ"), (FREEBSD_PYX, r"freebsd\.FIONWRITE\b", "freebsd.SIOCOUTQ")),
+        "compile", ("SIOCOUTQ",)),
+    "wrong-prototype": Broken(
+        ((FREEBSD_PXD, r"int getosreldate\(\)", "long getosreldate()"),),
+        "compile", ("getosreldate", "prototype differs")),
+    "function-libc-lacks": Broken(
+        ((FREEBSD_PXD, r"\Z", _verbatim_function("int epoll_create1(int flags)")),),
+        "link", ("epoll_create1",)),
+    "field-missing-from-pxd": Broken(
+        ((FREEBSD_PYX, r"info\.tcpi_rto\b", "info.tcpi_rto_us"),), "cython", ("no declared member 'tcpi_rto_us'",)),
+}
+
+WINDOWS_PXD = "includes/windows.pxd"
+WINDOWS_PYX = "_windows.pyx"
+BROKEN_WINDOWS = {
+    "misspelled-field": Broken(
+        ((WINDOWS_PXD, r"ULONG RttUs\n        ULONG SndLimTransRwin", "ULONG RttUsec\n        ULONG SndLimTransRwin"),
+         (WINDOWS_PYX, r"info\.RttUs\b", "info.RttUsec")),
+        "compile", ("no member named 'RttUsec'",)),
+    "uint64-member-declared-uint32": Broken(
+        ((WINDOWS_PXD, r"ULONG64 BytesOut\b", "ULONG BytesOut"),), "compile", ("BytesOut", "size differs")),
+    "long-as-64-bits": Broken(
+        ((WINDOWS_PXD, r"ctypedef unsigned long DWORD\b", "ctypedef unsigned long long DWORD"),),
+        "compile", ("DWORD",)),
+    "constant-past-int": Broken(
+        ((WINDOWS_PXD, r"const DWORD SIO_TCP_INFO\b", "enum: SIO_TCP_INFO #"),),
+        "compile", ("SIO_TCP_INFO", "does not fit")),
+    "version-1-member-in-version-0": Broken(
+        ((WINDOWS_PXD, r"ULONG Cwnd\n", "ULONG Cwnd\n        ULONG SndLimTransCwnd\n"),),
+        "compile", ("SndLimTransCwnd",)),
+    "wrong-prototype": Broken(
+        ((WINDOWS_PXD, r"SOCKET s, long cmd", "SOCKET s, int cmd"),), "compile", ("ioctlsocket", "prototype differs")),
+    "function-not-in-linked-libraries": Broken(
+        ((WINDOWS_PXD, r"\Z", _verbatim_function(
+            "unsigned long GetTcpTable2(void *table, unsigned long *size, int order)")),),
+        "link", ("GetTcpTable2",)),
+    "field-missing-from-pxd": Broken(
+        ((WINDOWS_PYX, r"info\.State\b", "info.Status"),), "cython", ("no declared member 'Status'",)),
+}
+
+
+OTHER_OS = {"freebsd": (FREEBSD_FIXTURE, FREEBSD_PYX, BROKEN_FREEBSD, crosscheck.FREEBSD_ARCHS),
+            "windows": (WINDOWS_FIXTURE, WINDOWS_PYX, BROKEN_WINDOWS, crosscheck.WINDOWS_ARCHS)}
+
+
+@pytest.mark.parametrize(("os_name", "case", "arch"), [
+    (os_name, case, archs[i % 2]) for os_name, (_, _, broken, archs) in OTHER_OS.items()
+    for i, case in enumerate(sorted(broken))])
+def test_broken_freebsd_or_windows_declaration_fails(toolchain: None, tmp_path: Path, os_name: str,
+                                                     case: str, arch: str) -> None:
+    fixture, pyx, cases, _ = OTHER_OS[os_name]
+    broken = cases[case]
+    package = _broken_fixture(tmp_path, broken.edits, fixture)
+    check = getattr(crosscheck, f"check_{os_name}")
+    work = tmp_path / "work"
+    work.mkdir()
+    with pytest.raises(crosscheck.CrossCheckError) as raised:
+        check(package / pyx, archs=[arch], include_dirs=[package / "includes"], workdir=work)
+    [failure] = raised.value.failures
+    assert failure.stage == broken.stage, str(failure)
+    assert failure.target.startswith(arch if broken.stage != "cython" else ""), str(failure)
+    for name in broken.names:
+        assert name in failure.output, str(failure)
+
+
+def test_cli_names_the_os_from_the_module(toolchain: None, capsys: pytest.CaptureFixture[str]) -> None:
+    main = importlib.import_module(f"{crosscheck.__name__}.__main__").main
+    assert main([str(FREEBSD_FIXTURE / "_freebsd.pyx"), "--arch", "aarch64"]) == 0
+    assert main([str(WINDOWS_FIXTURE / "_windows.pyx"), "--arch", "x86_64"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[:2] for line in lines] == [
+        ["PASS", "aarch64-freebsd.14.0"], ["PASS", "x86_64-windows-gnu"]]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-import os
 import re
 import shutil
 import subprocess
@@ -18,7 +17,7 @@ import prometheus_client
 import pytest
 
 import socketstat
-from conftest import REPO
+from conftest import REPO, mypy
 
 HERE = Path(__file__).parent / "typing"
 OPTIONAL_DEPENDENCIES = [prometheus_client]  # the test extra installs them
@@ -26,16 +25,6 @@ PLATFORMS = ["linux", "darwin", "win32"]  # freebsd joins when its backend does
 LISTING_PLATFORMS = ["linux", "darwin"]  # the platforms with sockets() and SamplerGroup
 INSTALLED = Path(socketstat.__file__).parent
 BACKENDS = {"win32": "windows"}  # a platform's backend module, where not named as sys.platform
-
-
-def mypy(*arguments: str, cwd: Path = Path("/"),
-         python: str = sys.executable) -> subprocess.CompletedProcess[str]:
-    # Run outside the repository root, so mypy sees the installed package and its stubs, not
-    # the source tree.
-    environment = dict(os.environ, MYPY_CACHE_DIR=os.devnull)
-    return subprocess.run([sys.executable, "-m", "mypy", "--no-incremental",
-                           "--python-executable", python, *arguments],
-                          capture_output=True, text=True, cwd=cwd, env=environment)
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)

@@ -14,18 +14,19 @@ from pathlib import Path
 
 import pytest
 
+import conftest
+
 HERE = Path(__file__).parent / "typing"
 SOURCE = Path(__file__).resolve().parents[1] / "socketstat" / "_darwin.pyx"
 CODEGEN = SOURCE.parent / "codegen"
 
 
 def mypy(*arguments: str, cwd: Path = Path("/")) -> subprocess.CompletedProcess[str]:
-    # Run outside the repository root, so mypy sees the installed package and its stubs (the
-    # wheel ships every platform's stub), not the source tree.
-    environment = dict(os.environ, MYPY_CACHE_DIR=os.devnull)
+    # The installed package and its stubs (the wheel ships every platform's stub), not the source
+    # tree, and no MYPYPATH pointing elsewhere.
+    environment = dict(os.environ)
     environment.pop("MYPYPATH", None)
-    return subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", *arguments],
-                          capture_output=True, text=True, cwd=cwd, env=environment)
+    return conftest.mypy(*arguments, cwd=cwd, environment=environment)
 
 
 def test_darwin_usage_passes_strict() -> None:

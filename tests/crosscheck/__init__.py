@@ -1,12 +1,18 @@
-"""socketstat's cross-check: does a Cython module compile and link for macOS, from Linux?
+"""socketstat's cross-check: does a Cython module compile and link for macOS, FreeBSD and
+Windows, from Linux?
 
     python -m tests.crosscheck socketstat/_darwin.pyx     # from the repository root
+    python -m tests.crosscheck socketstat/_freebsd.pyx
+    python -m tests.crosscheck socketstat/_windows.pyx
 
 Needs ``pip install ziglang==0.17.1 'Cython>=3.0'`` in the running interpreter (zig's clang, with
-the macOS SDK's headers and libSystem.tbd) and this Python's C headers. For each of aarch64-macos.11.0 and x86_64-macos.10.13 it
-cythonizes the module, appends a static assertion per ``cdef extern`` declaration
-(declcheck.py), compiles with -Werror against the SDK headers and links a Mach-O dylib against
-libSystem and the CPython C API only. Writing declarations it can check:
+the macOS SDK's libc headers and libSystem.tbd, FreeBSD's headers and libc symbol lists,
+mingw-w64's Windows headers and import libraries) and this Python's C headers. For each target
+(aarch64-macos.11.0 and x86_64-macos.10.13; x86_64 and aarch64 FreeBSD 14.0; x86_64 and aarch64
+windows-gnu) it cythonizes the module, appends a static assertion per ``cdef extern`` declaration
+(declcheck.py), compiles with -Werror against that OS's headers and links the binary Python
+would load (a Mach-O dylib, an ELF .so with -z defs, a PE .pyd) against the OS's libraries and
+the CPython C API only. Writing declarations it can check:
 
 * a struct the header declares only by tag is ``cdef struct`` (``struct`` in an extern block);
   a C typedef is ``ctypedef struct``: Cython emits the name as written.
@@ -19,20 +25,16 @@ libSystem and the CPython C API only. Writing declarations it can check:
 * reading a member the .pxd lacks is an error here, not a run-time AttributeError.
 """
 
-from .darwin import (
-    DARWIN_ARCHS,
-    CrossCheckError,
-    Failure,
-    Translation,
-    build,
-    check_darwin,
-    require_toolchain,
-    translate,
-)
+from .core import CrossCheckError, Failure, Translation, require_toolchain, translate
+from .darwin import DARWIN_ARCHS, build, check_darwin
+from .freebsd import FREEBSD_ARCHS, check_freebsd
+from .windows import WINDOWS_ARCHS, check_windows
 from .zigcc import ZIGLANG_REQUIREMENT, MissingToolError, ZigNotFoundError
 
 __all__ = [
     "DARWIN_ARCHS",
+    "FREEBSD_ARCHS",
+    "WINDOWS_ARCHS",
     "ZIGLANG_REQUIREMENT",
     "CrossCheckError",
     "Failure",
@@ -41,6 +43,8 @@ __all__ = [
     "ZigNotFoundError",
     "build",
     "check_darwin",
+    "check_freebsd",
+    "check_windows",
     "require_toolchain",
     "translate",
 ]

@@ -62,14 +62,15 @@ def cache_dir() -> Path:
     return Path(tempfile.gettempdir()) / f"socketstat-crosscheck-{user}" / "zig-cache"
 
 
-def zig_cc(args: Sequence[str], *, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m ziglang cc ARGS`` in CWD; stdout and stderr together in ``.stdout``."""
+def zig(tool: str, args: Sequence[str], *, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m ziglang TOOL ARGS`` (cc, dlltool) in CWD; stdout and stderr together in
+    ``.stdout``."""
     ziglang_dir()  # fail early, and clearly, without ziglang
     cache = str(cache_dir())
     env = dict(os.environ, ZIG_GLOBAL_CACHE_DIR=cache)
     env.setdefault("ZIG_LOCAL_CACHE_DIR", cache)  # else zig makes .zig-cache/ in cwd
     return subprocess.run(
-        [sys.executable, "-m", "ziglang", "cc", *args],
+        [sys.executable, "-m", "ziglang", tool, *args],
         cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
