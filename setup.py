@@ -26,8 +26,7 @@ if platform not in BACKENDS:
 
 # The records' properties come from the field tables: render them before Cython reads the .pyx.
 render.write_pxi(platform)
-if hasattr(render.BACKENDS[platform], "GROUP_SAMPLE_COLUMNS"):  # SamplerGroup: Linux, macOS
-    render.write_group_pxi(platform)
+render.write_group_pxi(platform)
 
 # Developer builds (SOCKETSTAT_WERROR=1, as .ci/run sets) turn our own C warnings into errors.
 extra_compile_args = ["-Werror"] if os.environ.get("SOCKETSTAT_WERROR") == "1" else []

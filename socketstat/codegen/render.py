@@ -340,8 +340,11 @@ def render_group_pxi(os_name: str) -> str:
     return header + str(template.substitute(namespace))
 
 
-def write_group_pxi(os_name: str) -> Path:
-    """Render this OS's SamplerGroup columns for the build, as write_pxi() does the records."""
+def write_group_pxi(os_name: str) -> Path | None:
+    """Render this OS's SamplerGroup columns for the build, as write_pxi() does the records;
+    nothing (None) for a backend without SamplerGroup (Windows)."""
+    if not hasattr(BACKENDS[os_name], "GROUP_SAMPLE_COLUMNS"):
+        return None
     target = PACKAGE / f"_{os_name}_group_columns.pxi"
     text = render_group_pxi(os_name)
     if not target.exists() or target.read_text() != text:
