@@ -33,6 +33,7 @@ tables in socketstat/codegen/windows.py into _windows_records.pxi at build time.
 """
 
 cimport cython
+from cpython.buffer cimport PyBUF_C_CONTIGUOUS, PyBuffer_Release, PyObject_GetBuffer
 from libc.stddef cimport wchar_t
 from libc.stdint cimport uint8_t, uint32_t, uint64_t
 from libc.string cimport memcpy, memset
