@@ -425,9 +425,11 @@ def _record_table(record: Record) -> str:
              "| member | C type | type | unit | since | meaning |",
              "| --- | --- | --- | --- | --- | --- |"]
     for field in record.fields:
-        # A constant in place of a type is an index into the kernel's u32 array (SO_MEMINFO).
+        # A constant in place of a type is an index into the kernel's u32 array (SO_MEMINFO);
+        # Windows' TCPSTATE is a type.
         ctype = "" if not field.ctype else (
-            f"`uint32_t[{field.ctype}]`" if field.ctype.isupper() else f"`{field.ctype}`")
+            f"`uint32_t[{field.ctype}]`" if field.ctype.startswith("SK_MEMINFO_")
+            else f"`{field.ctype}`")
         lines.append(f"| `{field.name}` | {ctype} | `{_cell(field.pytype)}` | {field.unit} | "
                      f"{field.since} | {_cell(field.doc)} |")
     return "\n".join(lines)
