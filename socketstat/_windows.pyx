@@ -28,6 +28,10 @@ handle table is far smaller), so it is taken as the other platforms take an fd: 
 are OSError with ``winerror`` set from WSAGetLastError() (and errno from it, as CPython's own
 socket errors), the system's message and the failing call named.
 
+The oldest Windows supported is Windows 10 1703 (Server 2016 per Microsoft's table), which
+brought SIO_TCP_INFO; on an older Windows a TCP socket's socketstat() raises the ioctl's error
+(or gives connection_info None, should that error be WSAEINVAL). AF_UNIX addresses need 1803.
+
 The records (TcpInfo, SocketInfo, SocketStat, Sample, SampleDelta) are generated from the field
 tables in socketstat/codegen/windows.py into _windows_records.pxi at build time.
 """
