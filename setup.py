@@ -17,6 +17,7 @@ BACKENDS = {
     "linux": "socketstat/_linux.pyx",
     "darwin": "socketstat/_darwin.pyx",
     "freebsd": "socketstat/_freebsd.pyx",
+    "windows": "socketstat/_windows.pyx",
 }
 
 # sys.platform is "linux", "darwin", "freebsd14" (the release that built Python) or "win32".
@@ -39,10 +40,19 @@ if os.environ.get("SOCKETSTAT_SANITIZE") == "1":
     extra_compile_args += [*sanitize, "-fno-omit-frame-pointer", "-g", "-O1"]
     extra_link_args += sanitize
 
+# Windows: Winsock's import library, and the header versions that declare SIO_TCP_INFO and
+# TCP_INFO_v1 (Windows 10 1809, NTDDI_WIN10_RS5), set before any header is read; the running
+# Windows may be older (1703 answers TCP_INFO_v0): see includes/windows_compat.h.
+libraries = ["ws2_32"] if platform == "windows" else []
+define_macros = ([("_WIN32_WINNT", "0x0A00"), ("NTDDI_VERSION", "0x0A000006")]
+                 if platform == "windows" else [])
+
 extension = Extension(
     f"socketstat._{platform}",
     [BACKENDS[platform]],
     include_dirs=["socketstat/includes"],
+    libraries=libraries,
+    define_macros=define_macros,
     extra_compile_args=extra_compile_args,
     extra_link_args=extra_link_args,
 )

@@ -83,7 +83,7 @@ elif sys.platform == "darwin":
         "SocketChangedError",
         "DarwinTcpState", "SockbufInfo", "TcpConnectionFlags", "TcpConnectionInfo",
         "TcpConnectionOptions", "Sample", "SampleDelta", "Sampler", "tcp_info",
-        "sockets", "Listing", "SocketsSampler", "SocketsSample",
+        "sockets", "Listing", "SocketOwner", "SocketsSampler", "SocketsSample",
         "SamplerGroup", "GroupSample", "GroupDelta", "GroupStatus", "Column",
     ]
 elif sys.platform.startswith("freebsd"):
@@ -110,8 +110,32 @@ elif sys.platform.startswith("freebsd"):
         "FreeBSDTcpState", "TcpInfo", "TcpInfoOptions", "Sample", "SampleDelta", "Sampler",
         "tcp_info", "SocketOwner",
     ]
+elif sys.platform == "win32":
+    # Windows has socketstat(), tcp_info() and Sampler; listing every socket (sockets(),
+    # SocketsSampler) and SamplerGroup are Linux's and macOS's.
+    try:
+        from socketstat._windows import (
+            Sample as Sample,
+            SampleDelta as SampleDelta,
+            Sampler as Sampler,
+            SocketInfo as SocketInfo,
+            SocketStat as SocketStat,
+            TcpInfo as ConnectionInfo,
+            TcpInfo as TcpInfo,
+            WindowsTcpState as WindowsTcpState,
+            socketstat as socketstat,
+            tcp_info as tcp_info,
+        )
+    except ModuleNotFoundError as error:
+        raise unbuilt_backend(error, "socketstat._windows") from None
+    __all__ = [
+        "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
+        "SocketChangedError",
+        "WindowsTcpState", "Sample", "SampleDelta", "Sampler", "TcpInfo", "tcp_info",
+        "SocketOwner",
+    ]
 else:
-    raise ImportError(f"socketstat supports Linux, macOS and FreeBSD; this platform is "
+    raise ImportError("socketstat supports Linux, macOS, FreeBSD and Windows; this platform is "
                       f"{sys.platform!r}")
 
 del sys, unbuilt_backend

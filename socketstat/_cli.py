@@ -19,7 +19,7 @@ import sys
 import time
 from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, NamedTuple, NoReturn, Sequence, TextIO
 
-from socketstat._common import TcpState
+from socketstat._common import AF_UNIX, TcpState
 from socketstat._query import parse_network
 
 # Each platform's names: mypy --platform linux and --platform darwin check the module under each.
@@ -439,7 +439,7 @@ _UNIX_NETID: dict[int, str] = {socket.SOCK_STREAM: "u_str", socket.SOCK_DGRAM: "
 
 def netid(record: SocketStat) -> str:
     info = record.socket_info
-    if info.family == socket.AF_UNIX:
+    if info.family == AF_UNIX:
         return _UNIX_NETID.get(int(info.type), "u_???")
     if info.type == socket.SOCK_RAW:
         return "raw"
@@ -500,7 +500,7 @@ def _unix_name(address: object) -> str:
 def endpoint(record: SocketStat, remote: bool, services: _Services) -> str:
     info = record.socket_info
     address = info.remote_address if remote else info.local_address
-    if info.family == socket.AF_UNIX:
+    if info.family == AF_UNIX:
         own, peer = _unix_ids(record)
         if remote:
             name = _unix_name(address) if address is not None else "*"

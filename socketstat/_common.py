@@ -73,6 +73,10 @@ def _format_value(value: object, indent: str) -> str:
     return repr(value)
 
 
+# Windows' socket module has no AF_UNIX, though Windows 10 1803 has the family (1, as elsewhere).
+AF_UNIX: int = getattr(socket, "AF_UNIX", 1)
+
+
 def plain_address(family: object, address: object) -> Any:
     """An address as JSON-ready data, its form decided by the socket's family (never guessed
     from the bytes), so that each form reads back unambiguously:
@@ -88,7 +92,7 @@ def plain_address(family: object, address: object) -> Any:
         return None
     if family in (socket.AF_INET, socket.AF_INET6):
         return list(address)  # type: ignore[call-overload]
-    if family == socket.AF_UNIX:
+    if family == AF_UNIX:
         if isinstance(address, bytes):
             return _named("abstract", address[1:])
         return _named("path", os.fsencode(str(address)))

@@ -10,7 +10,7 @@ import os
 import socket
 from typing import Iterable, NamedTuple, Union
 
-from socketstat._common import TcpState
+from socketstat._common import AF_UNIX, TcpState
 
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 
@@ -24,7 +24,7 @@ _UDP = (("udp4", "udp", socket.AF_INET), ("udp6", "udp", socket.AF_INET6))
 _UDPLITE = (("udplite4", "udplite", socket.AF_INET), ("udplite6", "udplite", socket.AF_INET6))
 _RAW = (("raw4", "raw", socket.AF_INET), ("raw6", "raw", socket.AF_INET6))
 _MPTCP = (("mptcp4", "mptcp", socket.AF_INET), ("mptcp6", "mptcp", socket.AF_INET6))
-_UNIX = (("unix", "unix", socket.AF_UNIX),)
+_UNIX = (("unix", "unix", AF_UNIX),)
 
 KINDS: dict[str, tuple[tuple[str, str, int], ...]] = {
     "tcp": _TCP,
@@ -104,7 +104,7 @@ def _without_impossible_dumps(query: Query) -> Query:
     dumps = query.dumps
     networks = [n for n in (query.local_network, query.remote_network) if n is not None]
     if networks or query.local_port is not None or query.remote_port is not None:
-        dumps = tuple(dump for dump in dumps if dump[2] != socket.AF_UNIX)
+        dumps = tuple(dump for dump in dumps if dump[2] != AF_UNIX)
     if any(network.version == 6 for network in networks):
         # An IPv4 socket never has an IPv6 address (an IPv4 prefix, on the other hand, also
         # matches IPv6 sockets' v4-mapped addresses).

@@ -149,22 +149,42 @@ def test_broken_pcblist_layout_fails(toolchain: None, tmp_path: Path, case: str,
     assert message in failure.output, str(failure)
 
 
-# A wrong row in the FreeBSD table: its declarations are asserted against FreeBSD's header too.
-@pytest.mark.skipif(not (ROOT / "socketstat" / "_freebsd.pyx").exists(), reason="no FreeBSD backend")
-def test_broken_freebsd_table_row_fails(toolchain: None, tmp_path: Path) -> None:
+# A wrong row in the FreeBSD or Windows table: its declarations are asserted against that OS's
+# headers too (a 32-bit member declared 64-bit).
+BROKEN_OTHER_TABLE = {"freebsd": ('tcpi("tcpi_snd_cwnd", "uint32_t"', 'tcpi("tcpi_snd_cwnd", "uint64_t"',
+                                  "tcpi_snd_cwnd", "aarch64"),
+                      "windows": ('member("Cwnd", "uint32_t"', 'member("Cwnd", "uint64_t"', "Cwnd", "x86_64")}
+
+
+@pytest.mark.parametrize("os_name", sorted(BROKEN_OTHER_TABLE))
+def test_broken_freebsd_or_windows_table_row_fails(toolchain: None, tmp_path: Path, os_name: str) -> None:
+    old, new, member, arch = BROKEN_OTHER_TABLE[os_name]
     package = _source_package(tmp_path)
-    table = package / "codegen" / "freebsd.py"
-    pattern = 'tcpi("tcpi_snd_cwnd", "uint32_t"'
-    assert table.read_text().count(pattern) == 1, "codegen/freebsd.py changed: update the test"
-    table.write_text(table.read_text().replace(pattern, 'tcpi("tcpi_snd_cwnd", "uint64_t"'))
+    if not (package / f"_{os_name}.pyx").exists():
+        pytest.skip(f"no _{os_name}.pyx yet")
+    table = package / "codegen" / f"{os_name}.py"
+    assert table.read_text().count(old) == 1, f"codegen/{os_name}.py changed: update the test"
+    table.write_text(table.read_text().replace(old, new))
     work = tmp_path / "work"
     work.mkdir()
     with pytest.raises(crosscheck.CrossCheckError) as raised:
-        crosscheck.check_freebsd(package / "_freebsd.pyx", archs=["aarch64"],
-                                 include_dirs=[package / "includes"], workdir=work)
+        getattr(crosscheck, f"check_{os_name}")(package / f"_{os_name}.pyx", archs=[arch],
+                                                include_dirs=[package / "includes"], workdir=work)
     [failure] = raised.value.failures
     assert failure.stage == "compile", str(failure)
-    assert "tcpi_snd_cwnd" in failure.output and "size differs" in failure.output, str(failure)
+    assert member in failure.output and "size differs" in failure.output, str(failure)
+
+
+def test_windows_check_builds_as_setup_py_does() -> None:
+    # The cross-check compiles and links as setup.py's Windows extension: the same header versions
+    # (define_macros) and the same import libraries.
+    windows_module = importlib.import_module(f"{crosscheck.__name__}.windows")
+    setup = (ROOT / "setup.py").read_text()
+    macros = dict(re.findall(r'\("(_WIN32_WINNT|NTDDI_VERSION)", "(0x[0-9A-Fa-f]+)"\)', setup))
+    assert [f"-D{name}={value}" for name, value in macros.items()] == [
+        flag for flag in windows_module.WINDOWS_DEFINES if flag.startswith("-D")]
+    libraries = re.search(r'libraries = (\[.*?\]) if platform == "windows"', setup)
+    assert libraries and json.loads(libraries.group(1)) == list(windows_module.WINDOWS_LIBRARIES)
 
 
 def _single_failure(package: Path, arch: str, tmp_path: Path) -> Any:

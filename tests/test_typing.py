@@ -21,9 +21,10 @@ from conftest import REPO, mypy
 
 HERE = Path(__file__).parent / "typing"
 OPTIONAL_DEPENDENCIES = [prometheus_client]  # the test extra installs them
-PLATFORMS = ["linux", "darwin", "freebsd"]  # win32 joins when its backend does
+PLATFORMS = ["linux", "darwin", "freebsd", "win32"]
 LISTING_PLATFORMS = ["linux", "darwin"]  # the platforms with sockets() and SamplerGroup
 INSTALLED = Path(socketstat.__file__).parent
+BACKENDS = {"win32": "windows"}  # a platform's backend module, where not named as sys.platform
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
@@ -57,6 +58,29 @@ def test_wrong_portable_usage_fails_on_every_platform(platform: str, case: str,
 
 def test_linux_usage_passes_strict() -> None:
     result = mypy("--strict", "--platform", "linux", str(HERE / "linux_usage.py"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_windows_usage_passes_strict() -> None:
+    result = mypy("--strict", "--platform", "win32", str(HERE / "windows_usage.py"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("case, message", [
+    ("windows_wrong_optional_v1.py", 'expression has type "int | None", variable has type "int"'),
+    ("windows_wrong_listing.py", 'Module "socketstat" has no attribute "sockets"'),
+    ("linux_raw_member.py", 'has no attribute "tcpi_rtt"'),
+])
+def test_wrong_windows_usage_fails(case: str, message: str) -> None:
+    result = mypy("--strict", "--platform", "win32", str(HERE / case))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert message.lower() in result.stdout.lower(), result.stdout
+
+
+def test_the_windows_tests_pass_strict_for_windows() -> None:
+    # test_windows.py runs on Windows only; its types are checked everywhere.
+    tests = Path(__file__).parent
+    result = mypy("--strict", "--platform", "win32", "test_windows.py", "conftest.py", cwd=tests)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -100,7 +124,8 @@ def test_stubtest_against_the_built_module(tmp_path: Path) -> None:
     # The package ships every platform's stub (so mypy --platform darwin works anywhere); only
     # this platform's backend is built, so the others may be missing at run time: nothing else
     # is allowed.
-    others = [f"socketstat._{name}" for name in PLATFORMS if not sys.platform.startswith(name)]
+    others = [f"socketstat._{BACKENDS.get(name, name)}" for name in PLATFORMS
+              if not sys.platform.startswith(name)]
     allowlist = tmp_path / "allowlist.txt"
     allowlist.write_text("\n".join(others) + "\n")
     result = subprocess.run([sys.executable, "-m", "mypy.stubtest", "socketstat",

@@ -136,9 +136,9 @@ def _contract_members(base: str) -> list[str]:
 
 @pytest.mark.skipif(sys.platform != "darwin", reason="needs the compiled macOS module")
 def test_stubtest_against_the_built_module(tmp_path: Path) -> None:
-    # The wheel ships the Linux stub too; its module cannot import here.
+    # The wheel ships the Linux and Windows stubs too; their modules cannot import here.
     allowlist = tmp_path / "allowlist.txt"
-    allowlist.write_text("socketstat._linux\n", encoding="utf-8")
+    allowlist.write_text("socketstat._linux\nsocketstat._windows\n", encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "mypy.stubtest", "socketstat", "--allowlist", str(allowlist)],
                             capture_output=True, text=True, cwd="/")
     assert result.returncode == 0, result.stdout + result.stderr

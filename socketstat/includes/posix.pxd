@@ -1,11 +1,16 @@
-# cdef extern declarations every POSIX backend shares (_linux.pyx, _darwin.pyx): the same names,
-# types and prototypes in glibc's and the macOS SDK's headers. What differs (sa_family_t, the
-# sockaddr structs, which BSDs prefix with a length byte) stays in the OS's own .pxd.
-from libc.stdint cimport int64_t, uint16_t, uint32_t, uint64_t
+# cdef extern declarations every POSIX backend shares (_linux.pyx, _darwin.pyx, _freebsd.pyx): the
+# same names, types and prototypes in glibc's, the macOS SDK's and FreeBSD's headers. What
+# differs (sa_family_t, the sockaddr structs, which BSDs prefix with a length byte) stays in the
+# OS's own .pxd.
+from libc.stdint cimport uint16_t, uint32_t
 
-
-cdef extern from "<string.h>" nogil:
-    size_t strnlen(const char *text, size_t limit)
+# What every backend shares, re-exported: the POSIX backends cimport all from here.
+from socketstat.includes.common cimport (
+    PyObject_AsFileDescriptor, _PyDict_NewPresized, socketstat_format_i64, socketstat_format_ipv4,
+    socketstat_format_u64, socketstat_json, socketstat_json_key_i64, socketstat_json_key_null,
+    socketstat_json_key_scaled, socketstat_json_key_u64, socketstat_json_raw,
+    socketstat_json_reserve, strnlen,
+)
 
 
 cdef extern from "<sys/ioctl.h>" nogil:
@@ -54,40 +59,6 @@ cdef extern from "<arpa/inet.h>" nogil:
     uint32_t ntohl(uint32_t value)  # declcheck: skip (macro)
 
 
-cdef extern from "format_ipv4.h" nogil:
-    size_t socketstat_format_ipv4(const void *address, char *text)
-
-
-cdef extern from "json_text.h" nogil:
-    size_t socketstat_format_u64(uint64_t value, char *text)
-    size_t socketstat_format_i64(int64_t value, char *text)
-    ctypedef struct socketstat_json:
-        char *text
-        size_t length
-        size_t capacity
-    # -1 with MemoryError set when the buffer cannot grow.
-    int socketstat_json_reserve(socketstat_json *out, size_t more) except -1
-    int socketstat_json_raw(socketstat_json *out, const char *text, size_t length) except -1
-    int socketstat_json_key_u64(socketstat_json *out, const char *key, size_t key_length,
-                                uint64_t value) except -1
-    int socketstat_json_key_i64(socketstat_json *out, const char *key, size_t key_length,
-                                int64_t value) except -1
-    int socketstat_json_key_null(socketstat_json *out, const char *key,
-                                 size_t key_length) except -1
-    # 1 when written, 0 for a value of 2**32 or more (nothing written).
-    int socketstat_json_key_scaled(socketstat_json *out, const char *key, size_t key_length,
-                                   uint64_t value, int scale) except -1
-
-
 cdef extern from "<sys/un.h>" nogil:
     # offsetof(struct sockaddr_un, sun_path): where a Unix address's path starts (unix(7)).
     const size_t SUN_PATH_OFFSET "offsetof(struct sockaddr_un, sun_path)"
-
-
-cdef extern from "Python.h":
-    # A dict with room for ``size`` items, so filling it never resizes (CPython's own, exported
-    # since 3.x and what Cython uses for small dict literals).
-    dict _PyDict_NewPresized(Py_ssize_t size)
-    # An int fd, or an object whose fileno() returns one; TypeError, ValueError (negative),
-    # OverflowError (beyond a C int) or the exception fileno() raised otherwise.
-    int PyObject_AsFileDescriptor(object obj) except -1

@@ -75,7 +75,7 @@ elif sys.platform == "darwin":
         "SocketChangedError",
         "DarwinTcpState", "SockbufInfo", "TcpConnectionFlags", "TcpConnectionInfo",
         "TcpConnectionOptions", "Sample", "SampleDelta", "Sampler", "tcp_info",
-        "sockets", "Listing", "SocketsSampler", "SocketsSample",
+        "sockets", "Listing", "SocketOwner", "SocketsSampler", "SocketsSample",
         "SamplerGroup", "GroupSample", "GroupDelta", "GroupStatus", "Column",
     ]
 elif sys.platform.startswith("freebsd"):
@@ -98,6 +98,26 @@ elif sys.platform.startswith("freebsd"):
         "SocketChangedError",
         "FreeBSDTcpState", "TcpInfo", "TcpInfoOptions", "Sample", "SampleDelta", "Sampler",
         "tcp_info", "SocketOwner",
+    ]
+elif sys.platform == "win32":
+    from socketstat._windows import (
+        Sample as Sample,
+        SampleDelta as SampleDelta,
+        Sampler as Sampler,
+        SocketInfo as SocketInfo,
+        SocketStat as SocketStat,
+        TcpInfo as ConnectionInfo,
+        TcpInfo as TcpInfo,
+        WindowsTcpState as WindowsTcpState,
+        socketstat as socketstat,
+        tcp_info as tcp_info,
+    )
+
+    __all__ = [
+        "socketstat", "SocketStat", "SocketInfo", "ConnectionInfo", "TcpState", "Address",
+        "SocketChangedError",
+        "WindowsTcpState", "Sample", "SampleDelta", "Sampler", "TcpInfo", "tcp_info",
+        "SocketOwner",
     ]
 
 __version__: str

@@ -5,8 +5,9 @@ with zig's clang for ``<arch>-windows-gnu`` against mingw-w64's Windows headers 
 this interpreter's CPython headers, configured for Windows by shims/pyconfig-windows.h (a
 Windows CPython's pyconfig.h is hand-written, not generated), with -Werror, then links a PE
 .pyd against the Windows import libraries the module names (ws2_32, as setup.py links it), the
-C runtime, and an import library of python3XX.dll made from the host's C API plus the C API
-CPython declares only for Windows: a function no DLL exports is an undefined symbol.
+C runtime, an import library of python3XX.dll made from the host's C API plus the C API CPython
+declares only for Windows, and the two math helpers a MinGW build takes from its static runtime
+(shims/mingw-runtime.c): a function no DLL exports is an undefined symbol.
 
 mingw-w64's headers are clean-room equivalents of the Windows SDK's that MSVC wheel builds use:
 the names, types and values agree, but they are not the same files. Nothing runs: this proves
@@ -36,9 +37,16 @@ _PE_MACHINE: Mapping[str, int] = {"x86_64": 0x8664, "aarch64": 0xAA64}
 _DLLTOOL_MACHINE: Mapping[str, str] = {"x86_64": "i386:x86-64", "aarch64": "arm64"}
 _IMAGE_FILE_DLL = 0x2000
 
+# The Windows versions the headers declare for, as setup.py's define_macros set them: Windows 10
+# (_WIN32_WINNT_WIN10) and NTDDI_WIN10_RS5, the first to declare TCP_INFO_v1 (zig defines its own
+# _WIN32_WINNT, undefined first).
+WINDOWS_DEFINES: Tuple[str, ...] = ("-U_WIN32_WINNT", "-D_WIN32_WINNT=0x0A00", "-DNTDDI_VERSION=0x0A000006")
+
 # PE code needs no -fPIC (clang rejects it for the target); mingw-w64 keeps __stack_chk_* in
 # libmingwex, which a .pyd does not link, so no stack protector (MSVC's /GS is not this check's).
 WINDOWS_CFLAGS: Tuple[str, ...] = tuple(flag for flag in CFLAGS if flag != "-fPIC") + ("-fno-stack-protector",)
+# The static runtime a MinGW build links in and MSVC has as intrinsics (its comment says which).
+MINGW_RUNTIME = HERE / "shims" / "mingw-runtime.c"
 
 
 def target_triple(arch: str) -> str:
@@ -59,7 +67,7 @@ def build(c_file: Path, *, arch: str, include_dirs: Sequence[Path] = (), workdir
     workdir = Path(workdir)
     obj = workdir / f"{c_file.stem}-{target}.o"
     run("compile", target, [
-        "-target", target, *WINDOWS_CFLAGS,
+        "-target", target, *WINDOWS_CFLAGS, *WINDOWS_DEFINES,
         f"-I{python_include()}", "-include", str(PYCONFIG_SHIM),
         *(f"-I{Path(d).resolve()}" for d in include_dirs),
         "-c", str(c_file), "-o", str(obj),
@@ -71,8 +79,11 @@ def build(c_file: Path, *, arch: str, include_dirs: Sequence[Path] = (), workdir
     import_library = workdir / f"{c_file.stem}-{target}-c-api.a"
     run("link", target, ["-d", str(definitions), "-l", str(import_library), "-m", _DLLTOOL_MACHINE[arch],
                          "-D", python_dll()], workdir, tool="dlltool")
+    runtime = workdir / f"mingw-runtime-{target}.o"
+    run("compile", target, ["-target", target, *WINDOWS_CFLAGS, "-c", str(MINGW_RUNTIME), "-o", str(runtime)],
+        workdir)
     pyd = workdir / f"{c_file.stem}-{target}.pyd"
-    run("link", target, ["-target", target, "-shared", "-nostdlib", "-Wl,--no-entry", str(obj),
+    run("link", target, ["-target", target, "-shared", "-nostdlib", "-Wl,--no-entry", str(obj), str(runtime),
                          str(import_library), *(f"-l{name}" for name in (*libraries, *_SYSTEM_LIBRARIES)),
                          "-o", str(pyd)], workdir)
     _expect_pe_dll(pyd, arch, target)

@@ -16,7 +16,7 @@ def describe_connection(info: ConnectionInfo) -> dict[str, object]:
     closing = state in (TcpState.FIN_WAIT_1, TcpState.FIN_WAIT_2, TcpState.CLOSING,
                         TcpState.TIME_WAIT, TcpState.CLOSE_WAIT, TcpState.LAST_ACK)
     rtt: float = info.rtt
-    rtt_variance: float = info.rtt_variance
+    rtt_variance: float | None = info.rtt_variance
     rto: float | None = info.rto
     mss: int = info.mss
     window: int = info.congestion_window
@@ -25,7 +25,7 @@ def describe_connection(info: ConnectionInfo) -> dict[str, object]:
     received: int | None = info.bytes_received
     acked: int | None = info.bytes_acked
     return {"closing": closing, "closed": state is TcpState.CLOSED, "rtt_ms": rtt * 1000,
-            "jitter_ms": rtt_variance * 1000, "rto": rto, "bdp": window / mss,
+            "jitter_ms": None if rtt_variance is None else rtt_variance * 1000, "rto": rto, "bdp": window / mss,
             "retransmitted": retransmissions or 0, "sent": sent, "received": received,
             "unacked": None if acked is None or sent is None else sent - acked,
             "raw": info.to_dict()}

@@ -1,0 +1,3 @@
+from socketstat import sockets
+
+print(sockets("tcp"))
