@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import os
 import re
 import shutil
 import subprocess
@@ -221,8 +222,11 @@ def test_an_editable_install_is_typed(tmp_path: Path) -> None:
     environment = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(environment)], check=True)
     python = str(environment / "bin" / "python")
+    # Unoptimised and without debug information (CFLAGS come after the interpreter's): what is
+    # tested is where the stubs land, and the extension's C compiles in a fifth of the time.
     subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                    "-e", str(source)], check=True, capture_output=True)
+                    "-e", str(source)], check=True, capture_output=True,
+                   env=dict(os.environ, CFLAGS="-O0 -g0"))
     assert (source / "socketstat" / "py.typed").is_file()
     result = mypy("--strict", str(HERE / "portable_usage.py"), python=python)
     assert result.returncode == 0, result.stdout + result.stderr
