@@ -51,7 +51,10 @@ class SocketsSample(NamedTuple):
     holds the sockets whose identity() the previous listing did not have (every socket, the first
     time), ``vanished`` the records of the previous listing's sockets gone since (closed, or no
     longer matching the filters): with ``final_stats``, a TCP connection's record as the kernel
-    freed it, final tcp_info included, else its record from the previous listing. ``deltas``
+    freed it, final tcp_info included, else its record from the previous listing. The kernel
+    takes a connection out of its tables before it frees it and sends that record from a work
+    queue, so a connection gone from a listing whose record has not come yet is reported one
+    sample later, with the record if it came by then, else with its last listed one. ``deltas``
     maps the identity() of each TCP connection with tcp_info in the previous listing and in this one
     (or in its final record) to the SampleDelta Sampler.delta() would give for it.
     ``final_stats_lost`` says the kernel dropped some final records (its buffer overflowed).
@@ -95,6 +98,9 @@ class SocketsSampler:
             processes=processes, details=details, netns=netns)
         self._previous: dict[int, SocketStat] | None = None
         self._previous_monotonic = 0.0
+        # Connections gone from the last listing whose final record had not come: the next
+        # sample reports them (see SocketsSample).
+        self._awaiting_final: dict[int, SocketStat] = {}
         self._destroyed = None
         if final_stats:
             if sys.platform == "darwin":
@@ -137,8 +143,17 @@ class SocketsSampler:
             for key, stat in current.items():
                 if key not in previous:
                     appeared.append(stat)
-            vanished = [finals.get(key, stat) for key, stat in previous.items()
-                        if key not in current]
+            vanished = [finals.get(key, stat) for key, stat in self._awaiting_final.items()]
+            awaiting: dict[int, SocketStat] = {}
+            for key, stat in previous.items():
+                if key in current:
+                    continue
+                if key in finals or self._destroyed is None or stat.connection_info is None:
+                    vanished.append(finals.get(key, stat))
+                else:
+                    # A full TCP socket (listed with tcp_info): the kernel will send its record.
+                    awaiting[key] = stat
+            self._awaiting_final = awaiting
             for key, earlier in previous.items():
                 later = current.get(key)
                 if later is None or later.connection_info is None:
