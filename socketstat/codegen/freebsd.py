@@ -27,7 +27,7 @@ could not read it) and whose first release could not be established.
 from __future__ import annotations
 
 import contract
-from model import Constant, Enumeration, Field, Record, portable
+from model import Constant, Enumeration, Field, Record, computed, portable
 
 # What getsockopt(TCP_INFO) must have returned for each member to be read: freebsd_compat.h's
 # SOCKETSTAT_TCPI_END(member), declared to Cython as END_<member>. tcpi_snd_zerowin ends what
@@ -158,24 +158,19 @@ CONNECTION_INFO_PORTABLE = {
 }
 
 
-def socket_field(name: str, pytype: str, doc: str, expr: str, unit: str = "") -> Field:
-    """An attribute of SocketInfo read from what socketstat() read (no C struct behind it)."""
-    return Field(name, pytype, doc, unit, expr=expr)
-
-
 SOCKET_INFO_FIELDS = (
-    socket_field("listen_queue_length", "int | None", "a listening socket's connections "
-                 "waiting for accept(), getsockopt(SO_LISTENQLEN) (netstat -L's first figure); "
-                 "None unless listening", "self._listen(self._queue_length)", "connections"),
-    socket_field("listen_incomplete_queue_length", "int | None", "a listening socket's "
-                 "connections not yet complete, getsockopt(SO_LISTENINCQLEN) (TCP's handshakes "
-                 "in progress mostly wait in the syncache instead, uncounted); None unless "
-                 "listening", "self._listen(self._incomplete_queue_length)", "connections"),
-    socket_field("listen_queue_limit", "int | None", "a listening socket's backlog, "
-                 "getsockopt(SO_LISTENQLIMIT) (netstat -L's last figure); None unless listening",
-                 "self._listen(self._queue_limit)", "connections"),
-    socket_field("send_space", "int | None", "ioctl(FIONSPACE): room left in the send buffer; "
-                 "details only, and None for a listening socket", "self._send_space", "bytes"),
+    computed("listen_queue_length", "int | None", "a listening socket's connections "
+             "waiting for accept(), getsockopt(SO_LISTENQLEN) (netstat -L's first figure); "
+             "None unless listening", "self._listen(self._queue_length)", "connections"),
+    computed("listen_incomplete_queue_length", "int | None", "a listening socket's "
+             "connections not yet complete, getsockopt(SO_LISTENINCQLEN) (TCP's handshakes "
+             "in progress mostly wait in the syncache instead, uncounted); None unless "
+             "listening", "self._listen(self._incomplete_queue_length)", "connections"),
+    computed("listen_queue_limit", "int | None", "a listening socket's backlog, "
+             "getsockopt(SO_LISTENQLIMIT) (netstat -L's last figure); None unless listening",
+             "self._listen(self._queue_limit)", "connections"),
+    computed("send_space", "int | None", "ioctl(FIONSPACE): room left in the send buffer; "
+             "details only, and None for a listening socket", "self._send_space", "bytes"),
 )
 
 

@@ -106,6 +106,12 @@ class Record:
         return tuple(f for f in self.fields if f.ctype)
 
 
+def computed(name: str, pytype: str, doc: str, expr: str, unit: str = "") -> Field:
+    """An attribute a record computes from what its backend read (``expr``), with no C struct
+    member behind it."""
+    return Field(name, pytype, doc, unit, expr=expr)
+
+
 def sentence(doc: str, unit: str = "", since: str = "") -> str:
     """A docstring from a table row: what it is, its unit, and since when it exists."""
     text = doc + (f", {unit}" if unit else "") + (f"; {since}" if since else "")

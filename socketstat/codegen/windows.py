@@ -14,7 +14,7 @@ and not read.
 from __future__ import annotations
 
 import contract
-from model import Constant, Enumeration, Field, Record, portable
+from model import Constant, Enumeration, Field, Record, computed, portable
 
 # Windows 10 1809 (RS5) added the v1 members: valid only in a v1 answer.
 _V1 = "self._has_v1()"
@@ -115,15 +115,10 @@ CONNECTION_INFO_PORTABLE = {
 }
 
 
-def socket_field(name: str, pytype: str, doc: str, expr: str, unit: str = "") -> Field:
-    """An attribute of SocketInfo, from what socketstat() read beside TCP_INFO."""
-    return Field(name, pytype, doc, unit, expr=expr)
-
-
 SOCKET_INFO_FIELDS = (
-    socket_field("szProtocol", "str", "WSAPROTOCOL_INFOW.szProtocol: the transport provider's "
-                 "name for the protocol, e.g. 'MSAFD Tcpip [TCP/IP]' (a layered provider shows "
-                 "here)", "self._protocol_name"),
+    computed("szProtocol", "str", "WSAPROTOCOL_INFOW.szProtocol: the transport provider's "
+             "name for the protocol, e.g. 'MSAFD Tcpip [TCP/IP]' (a layered provider shows "
+             "here)", "self._protocol_name"),
 )
 
 TCP_INFO = Record(
